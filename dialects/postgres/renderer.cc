@@ -1,0 +1,549 @@
+#include "dialects/postgres/renderer.h"
+
+#include <stdexcept>
+
+#include "dialects/sql.h"
+
+namespace keel::dialects::postgres {
+namespace {
+
+using planner::Hazard;
+using planner::HazardNote;
+using planner::Overloaded;
+using planner::Statement;
+
+std::string ident_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + quote_ident(n);
+  return out;
+}
+
+std::string action(state::FkAction a) {
+  switch (a) {
+    case state::FkAction::NoAction: return "NO ACTION";
+    case state::FkAction::Restrict: return "RESTRICT";
+    case state::FkAction::Cascade: return "CASCADE";
+    case state::FkAction::SetNull: return "SET NULL";
+    case state::FkAction::SetDefault: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+std::string deferral(bool deferrable, bool initially_deferred) {
+  if (!deferrable) return "";
+  return initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+}
+
+std::string comment_literal(const std::optional<std::string>& c) {
+  return c ? quote_literal(*c) : "NULL";
+}
+
+std::string fk_definition(const state::ForeignKey& fk) {
+  std::string s = "FOREIGN KEY (" + ident_list(fk.columns) + ") REFERENCES " +
+                  qualified(fk.ref_table) + " (" + ident_list(fk.ref_columns) + ")";
+  if (fk.on_update != state::FkAction::NoAction) s += " ON UPDATE " + action(fk.on_update);
+  if (fk.on_delete != state::FkAction::NoAction) s += " ON DELETE " + action(fk.on_delete);
+  return s + deferral(fk.deferrable, fk.initially_deferred);
+}
+
+std::string unique_definition(const state::UniqueConstraint& u) {
+  return "UNIQUE (" + ident_list(u.columns) + ")" + deferral(u.deferrable, u.initially_deferred);
+}
+
+std::string index_key(const state::IndexKey& k) {
+  std::string s = k.expression ? "(" + *k.expression + ")" : quote_ident(k.column);
+  if (k.collation) s += " COLLATE " + quote_ident(*k.collation);
+  if (k.opclass) s += " " + *k.opclass;
+  if (k.descending) s += " DESC";
+  if (k.nulls == state::NullsOrder::First) s += " NULLS FIRST";
+  if (k.nulls == state::NullsOrder::Last) s += " NULLS LAST";
+  return s;
+}
+
+std::string alter(const state::QualifiedName& t) { return "ALTER TABLE " + qualified(t) + " "; }
+
+std::string index_sql(const state::QualifiedName& table, const state::Index& index) {
+  std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+                  quote_ident(index.name) + " ON " + qualified(table);
+  if (index.method != "btree") s += " USING " + index.method;
+  s += " (";
+  for (std::size_t i = 0; i < index.keys.size(); ++i)
+    s += (i ? ", " : "") + index_key(index.keys[i]);
+  s += ")";
+  if (!index.include.empty()) s += " INCLUDE (" + ident_list(index.include) + ")";
+  if (index.where) s += " WHERE " + *index.where;
+  return s;
+}
+
+std::vector<Statement> create_table(const state::Table& t, bool with_fks) {
+  std::vector<std::string> parts;
+  for (const auto& c : t.columns) parts.push_back(column_definition(c));
+  if (t.primary_key)
+    parts.push_back("CONSTRAINT " + quote_ident(t.primary_key->name) + " PRIMARY KEY (" +
+                    ident_list(t.primary_key->columns) + ")");
+  for (const auto& u : t.uniques)
+    parts.push_back("CONSTRAINT " + quote_ident(u.name) + " " + unique_definition(u));
+  for (const auto& c : t.checks)
+    parts.push_back("CONSTRAINT " + quote_ident(c.name) + " CHECK (" + c.expr + ")");
+  if (with_fks)
+    for (const auto& f : t.foreign_keys)
+      parts.push_back("CONSTRAINT " + quote_ident(f.name) + " " + fk_definition(f));
+  std::string sql = "CREATE TABLE " + qualified(t.name) + " (";
+  for (std::size_t i = 0; i < parts.size(); ++i) sql += (i ? ",\n  " : "\n  ") + parts[i];
+  sql += "\n)";
+  if (t.partition_by) sql += " PARTITION BY " + *t.partition_by;
+  std::vector<Statement> out{{sql, true}};
+  if (t.comment)
+    out.push_back({"COMMENT ON TABLE " + qualified(t.name) + " IS " + quote_literal(*t.comment)});
+  for (const auto& c : t.columns)
+    if (c.comment)
+      out.push_back({"COMMENT ON COLUMN " + qualified(t.name) + "." + quote_ident(c.name) +
+                     " IS " + quote_literal(*c.comment)});
+  return out;
+}
+
+/// Splits "character varying(20)" into {"character varying", "20"}; "" when no modifier.
+std::pair<std::string, std::string> split_typmod(const std::string& type) {
+  auto open = type.find('(');
+  if (open == std::string::npos) return {type, ""};
+  auto close = type.find(')', open);
+  std::string base = type.substr(0, open);
+  std::string rest = close == std::string::npos ? "" : type.substr(close + 1);
+  while (!base.empty() && base.back() == ' ') base.pop_back();
+  return {base + rest, type.substr(open + 1, close - open - 1)};
+}
+
+std::vector<Statement> alter_column(const planner::AlterColumn& a) {
+  std::vector<Statement> out;
+  const auto& from = a.from;
+  const auto& to = a.to;
+  std::string col = "ALTER COLUMN " + quote_ident(to.name) + " ";
+  auto add = [&](const std::string& s) { out.push_back({alter(a.table) + s, true}); };
+
+  if (from.generated != to.generated) {
+    if (from.generated && !to.generated) {
+      add(col + "DROP EXPRESSION");
+    } else {
+      // A generated expression cannot be altered: recreate the column (its values are derived).
+      add("DROP COLUMN " + quote_ident(from.name));
+      add("ADD COLUMN " + column_definition(to));
+      if (to.comment)
+        out.push_back({"COMMENT ON COLUMN " + qualified(a.table) + "." + quote_ident(to.name) +
+                       " IS " + quote_literal(*to.comment)});
+      return out;
+    }
+  }
+  bool type_changes = from.type != to.type || from.collation != to.collation;
+  bool drop_default = from.default_sql && (type_changes || !to.default_sql);
+  if (from.identity != state::Identity::None && to.identity == state::Identity::None)
+    add(col + "DROP IDENTITY");
+  if (drop_default) add(col + "DROP DEFAULT");
+  if (type_changes) {
+    std::string s = col + "TYPE " + to.type;
+    if (to.collation) s += " COLLATE " + quote_ident(*to.collation);
+    if (from.type != to.type && !binary_coercible(from.type, to.type)) {
+      bool from_enum_or_array = from.type.find('.') != std::string::npos;
+      s += " USING " + quote_ident(to.name) + (from_enum_or_array ? "::text" : "") +
+           (from_enum_or_array && to.type.size() > 2 && to.type.ends_with("[]") ? "[]" : "") +
+           "::" + to.type;
+    }
+    add(s);
+  }
+  if (to.default_sql && (to.default_sql != from.default_sql || drop_default))
+    add(col + "SET DEFAULT " + *to.default_sql);
+  if (from.identity == state::Identity::None && to.identity != state::Identity::None)
+    add(col + "ADD GENERATED " +
+        (to.identity == state::Identity::Always ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY");
+  else if (from.identity != to.identity && to.identity != state::Identity::None)
+    add(col + "SET GENERATED " + (to.identity == state::Identity::Always ? "ALWAYS" : "BY DEFAULT"));
+  if (from.nullable && !to.nullable) {
+    if (to.backfill)
+      out.push_back({"UPDATE " + qualified(a.table) + " SET " + quote_ident(to.name) + " = " +
+                     *to.backfill + " WHERE " + quote_ident(to.name) + " IS NULL"});
+    add(col + "SET NOT NULL");
+  } else if (!from.nullable && to.nullable) {
+    add(col + "DROP NOT NULL");
+  }
+  if (from.comment != to.comment)
+    out.push_back({"COMMENT ON COLUMN " + qualified(a.table) + "." + quote_ident(to.name) + " IS " +
+                   comment_literal(to.comment)});
+  return out;
+}
+
+std::vector<Statement> add_column(const planner::AddColumn& a) {
+  std::vector<Statement> out;
+  const auto& c = a.column;
+  bool needs_backfill = !c.nullable && !c.default_sql && c.identity == state::Identity::None &&
+                        !c.generated && c.backfill;
+  if (needs_backfill) {
+    state::Column nullable = c;
+    nullable.nullable = true;
+    out.push_back({alter(a.table) + "ADD COLUMN " + column_definition(nullable)});
+    out.push_back({"UPDATE " + qualified(a.table) + " SET " + quote_ident(c.name) + " = " +
+                   *c.backfill + " WHERE " + quote_ident(c.name) + " IS NULL"});
+    out.push_back({alter(a.table) + "ALTER COLUMN " + quote_ident(c.name) + " SET NOT NULL"});
+  } else {
+    out.push_back({alter(a.table) + "ADD COLUMN " + column_definition(c)});
+  }
+  if (c.comment)
+    out.push_back({"COMMENT ON COLUMN " + qualified(a.table) + "." + quote_ident(c.name) + " IS " +
+                   quote_literal(*c.comment)});
+  return out;
+}
+
+std::vector<Statement> replace_enum(const planner::ReplaceEnum& r) {
+  std::vector<Statement> out;
+  const auto& name = r.from.name;
+  std::string old_name = name.name + "__keel_old";
+  state::QualifiedName old_q{name.schema, old_name};
+  out.push_back({"ALTER TYPE " + qualified(name) + " RENAME TO " + quote_ident(old_name)});
+  std::string values;
+  for (const auto& v : r.to.values) values += (values.empty() ? "" : ", ") + quote_literal(v);
+  out.push_back({"CREATE TYPE " + qualified(name) + " AS ENUM (" + values + ")"});
+  for (const auto& [table, column] : r.users) {
+    std::string col = "ALTER COLUMN " + quote_ident(column.name) + " ";
+    bool array = column.type.ends_with("[]");
+    if (column.default_sql) out.push_back({alter(table) + col + "DROP DEFAULT"});
+    out.push_back({alter(table) + col + "TYPE " + column.type + " USING " +
+                   quote_ident(column.name) + "::text" + (array ? "[]" : "") + "::" + column.type});
+    if (column.default_sql) out.push_back({alter(table) + col + "SET DEFAULT " + *column.default_sql});
+  }
+  out.push_back({"DROP TYPE " + qualified(old_q)});
+  if (r.from.comment != r.to.comment || r.to.comment)
+    out.push_back({"COMMENT ON TYPE " + qualified(name) + " IS " + comment_literal(r.to.comment)});
+  return out;
+}
+
+bool is_numeric_family(const std::string& base) { return base == "numeric"; }
+
+}  // namespace
+
+bool binary_coercible(const std::string& from, const std::string& to) {
+  if (from == to) return true;
+  auto [fb, fm] = split_typmod(from);
+  auto [tb, tm] = split_typmod(to);
+  auto varlen = [](const std::string& b) {
+    return b == "character varying" || b == "text" || b == "character varying[]" ||
+           b == "text[]";
+  };
+  if ((fb == "character varying" && (tb == "text" || tb == "character varying")) ||
+      (fb == "character varying[]" && (tb == "text[]" || tb == "character varying[]"))) {
+    if (tb == "text" || tb == "text[]" || tm.empty()) return true;
+    if (fm.empty()) return false;
+    return std::stoi(tm) >= std::stoi(fm);
+  }
+  if (fb == "text" && tb == "character varying" && tm.empty()) return true;
+  (void)varlen;
+  if (fb == tb && (fb == "bit varying")) {
+    if (tm.empty()) return true;
+    return !fm.empty() && std::stoi(tm) >= std::stoi(fm);
+  }
+  if (is_numeric_family(fb) && tb == fb) {
+    if (tm.empty()) return true;
+    if (fm.empty()) return false;
+    auto fc = fm.find(',');
+    auto tc = tm.find(',');
+    int fp = std::stoi(fm.substr(0, fc));
+    int tp = std::stoi(tm.substr(0, tc));
+    int fs = fc == std::string::npos ? 0 : std::stoi(fm.substr(fc + 1));
+    int ts = tc == std::string::npos ? 0 : std::stoi(tm.substr(tc + 1));
+    return fs == ts && tp >= fp;
+  }
+  if (fb == "timestamp without time zone" && tb == fb) return true;  // precision only
+  if (fb == "timestamp with time zone" && tb == fb) return true;
+  return false;
+}
+
+std::string column_definition(const state::Column& c) {
+  std::string s = quote_ident(c.name) + " " + c.type;
+  if (c.collation) s += " COLLATE " + quote_ident(*c.collation);
+  if (c.identity == state::Identity::Always) s += " GENERATED ALWAYS AS IDENTITY";
+  if (c.identity == state::Identity::ByDefault) s += " GENERATED BY DEFAULT AS IDENTITY";
+  if (c.generated) s += " GENERATED ALWAYS AS (" + *c.generated + ") STORED";
+  if (c.default_sql) s += " DEFAULT " + *c.default_sql;
+  if (!c.nullable) s += " NOT NULL";
+  return s;
+}
+
+planner::Capabilities Renderer::capabilities() const { return {}; }
+
+bool Renderer::supports_in_place(const planner::Change& /*change*/,
+                                 const state::Table& /*live*/) const {
+  return true;
+}
+
+std::vector<Statement> Renderer::render(const planner::Change& change) const {
+  using namespace planner;  // NOLINT(google-build-using-namespace): the change kinds
+  return std::visit(
+      Overloaded{
+          [](const CreateSchema& c) -> std::vector<Statement> {
+            return {{"CREATE SCHEMA IF NOT EXISTS " + quote_ident(c.name)}};
+          },
+          [](const DropSchema& c) -> std::vector<Statement> {
+            return {{"DROP SCHEMA IF EXISTS " + quote_ident(c.name)}};
+          },
+          [](const CreateExtension& c) -> std::vector<Statement> {
+            std::string s = "CREATE EXTENSION IF NOT EXISTS " + quote_ident(c.extension.name);
+            if (c.extension.schema) s += " SCHEMA " + quote_ident(*c.extension.schema);
+            return {{s}};
+          },
+          [](const DropExtension& c) -> std::vector<Statement> {
+            return {{"DROP EXTENSION " + quote_ident(c.extension.name)}};
+          },
+          [](const CreateEnum& c) -> std::vector<Statement> {
+            std::string values;
+            for (const auto& v : c.enumeration.values)
+              values += (values.empty() ? "" : ", ") + quote_literal(v);
+            std::vector<Statement> out{
+                {"CREATE TYPE " + qualified(c.enumeration.name) + " AS ENUM (" + values + ")"}};
+            if (c.enumeration.comment)
+              out.push_back({"COMMENT ON TYPE " + qualified(c.enumeration.name) + " IS " +
+                             quote_literal(*c.enumeration.comment)});
+            return out;
+          },
+          [](const DropEnum& c) -> std::vector<Statement> {
+            return {{"DROP TYPE " + qualified(c.enumeration.name)}};
+          },
+          [](const AddEnumValue& c) -> std::vector<Statement> {
+            std::string s = "ALTER TYPE " + qualified(c.from.name) + " ADD VALUE " +
+                            quote_literal(c.value);
+            if (c.before) s += " BEFORE " + quote_literal(*c.before);
+            if (c.after) s += " AFTER " + quote_literal(*c.after);
+            return {{s}};
+          },
+          [](const ReplaceEnum& c) { return replace_enum(c); },
+          [](const CreateTable& c) { return create_table(c.table, c.with_foreign_keys); },
+          [](const DropTable& c) -> std::vector<Statement> {
+            if (!c.keep_as) return {{"DROP TABLE " + qualified(c.table.name)}};
+            // Moved aside, not dropped: rollback moves it back with every row.
+            state::QualifiedName renamed{c.table.name.schema, *c.keep_as};
+            state::QualifiedName kept{kTrashSchema, *c.keep_as};
+            return {{"CREATE SCHEMA IF NOT EXISTS " + quote_ident(kTrashSchema)},
+                    {alter(c.table.name) + "RENAME TO " + quote_ident(*c.keep_as)},
+                    {alter(renamed) + "SET SCHEMA " + quote_ident(kTrashSchema)},
+                    {"INSERT INTO keel.kept (object, kind, source) VALUES (" +
+                     quote_literal(qualified(kept)) + ", 'table', " +
+                     quote_literal(qualified(c.table.name)) + ")"}};
+          },
+          [](const RenameTable& c) -> std::vector<Statement> {
+            std::vector<Statement> out;
+            state::QualifiedName cur = c.from;
+            if (c.from.name != c.to.name) {
+              out.push_back({alter(cur) + "RENAME TO " + quote_ident(c.to.name)});
+              cur.name = c.to.name;
+            }
+            if (c.from.schema != c.to.schema)
+              out.push_back({alter(cur) + "SET SCHEMA " + quote_ident(c.to.schema)});
+            return out;
+          },
+          [](const AddColumn& c) { return add_column(c); },
+          [](const DropColumn& c) -> std::vector<Statement> {
+            std::vector<Statement> out;
+            if (c.keep_as) {
+              // The values go to a side table keyed by the primary key; enums as text, so the
+              // type may be dropped later.
+              state::QualifiedName kept{kTrashSchema, *c.keep_as};
+              bool user_type = c.column.type.find('.') != std::string::npos;
+              out.push_back({"CREATE SCHEMA IF NOT EXISTS " + quote_ident(kTrashSchema)});
+              out.push_back({"CREATE TABLE " + qualified(kept) + " AS SELECT " +
+                             ident_list(c.key) + ", " + quote_ident(c.column.name) +
+                             (user_type ? "::text" + std::string(c.column.type.ends_with("[]") ? "[]" : "") +
+                                              " AS " + quote_ident(c.column.name)
+                                        : "") +
+                             " FROM " + qualified(c.table)});
+              out.push_back({"INSERT INTO keel.kept (object, kind, source) VALUES (" +
+                             quote_literal(qualified(kept)) + ", 'column', " +
+                             quote_literal(qualified(c.table) + "." + quote_ident(c.column.name)) +
+                             ")"});
+            }
+            out.push_back({alter(c.table) + "DROP COLUMN " + quote_ident(c.column.name)});
+            return out;
+          },
+          [](const RenameColumn& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "RENAME COLUMN " + quote_ident(c.from) + " TO " +
+                     quote_ident(c.to)}};
+          },
+          [](const AlterColumn& c) { return alter_column(c); },
+          [](const AddPrimaryKey& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.key.name) +
+                     " PRIMARY KEY (" + ident_list(c.key.columns) + ")"}};
+          },
+          [](const DropPrimaryKey& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "DROP CONSTRAINT " + quote_ident(c.key.name)}};
+          },
+          [](const AddUnique& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.unique.name) + " " +
+                     unique_definition(c.unique)}};
+          },
+          [](const DropUnique& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "DROP CONSTRAINT " + quote_ident(c.unique.name)}};
+          },
+          [](const AddForeignKey& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.key.name) + " " +
+                     fk_definition(c.key)}};
+          },
+          [](const DropForeignKey& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "DROP CONSTRAINT " + quote_ident(c.key.name)}};
+          },
+          [](const AddCheck& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.check.name) + " CHECK (" +
+                     c.check.expr + ")"}};
+          },
+          [](const DropCheck& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "DROP CONSTRAINT " + quote_ident(c.check.name)}};
+          },
+          [](const CreateIndex& c) -> std::vector<Statement> {
+            return {{index_sql(c.table, c.index)}};
+          },
+          [](const DropIndex& c) -> std::vector<Statement> {
+            return {{"DROP INDEX " + qualified({c.table.schema, c.index.name})}};
+          },
+          [](const AddPartition& c) -> std::vector<Statement> {
+            return {{"CREATE TABLE " + qualified(c.partition.name) + " PARTITION OF " +
+                     qualified(c.table) + " " + c.partition.bound}};
+          },
+          [](const DropPartition& c) -> std::vector<Statement> {
+            return {{"DROP TABLE " + qualified(c.partition.name)}};
+          },
+          [](const CreateView& c) -> std::vector<Statement> {
+            std::vector<Statement> out{
+                {"CREATE VIEW " + qualified(c.view.name) + " AS\n" + c.view.sql}};
+            if (c.view.comment)
+              out.push_back({"COMMENT ON VIEW " + qualified(c.view.name) + " IS " +
+                             quote_literal(*c.view.comment)});
+            return out;
+          },
+          [](const DropView& c) -> std::vector<Statement> {
+            return {{"DROP VIEW " + qualified(c.view.name)}};
+          },
+          [](const SetTableComment& c) -> std::vector<Statement> {
+            return {{"COMMENT ON TABLE " + qualified(c.table) + " IS " + comment_literal(c.to)}};
+          },
+          [](const SetEnumComment& c) -> std::vector<Statement> {
+            return {{"COMMENT ON TYPE " + qualified(c.enumeration) + " IS " +
+                     comment_literal(c.to)}};
+          },
+          [](const SetViewComment& c) -> std::vector<Statement> {
+            return {{"COMMENT ON VIEW " + qualified(c.view) + " IS " + comment_literal(c.to)}};
+          },
+          [](const RebuildTable&) -> std::vector<Statement> {
+            throw std::logic_error("PostgreSQL alters tables in place; no rebuild is planned");
+          },
+      },
+      change);
+}
+
+std::vector<Statement> Renderer::render_reverse(const planner::Change& change) const {
+  if (const auto* d = std::get_if<planner::DropTable>(&change); d != nullptr && d->keep_as) {
+    state::QualifiedName kept{kTrashSchema, *d->keep_as};
+    state::QualifiedName back{d->table.name.schema, *d->keep_as};
+    return {{alter(kept) + "SET SCHEMA " + quote_ident(d->table.name.schema)},
+            {alter(back) + "RENAME TO " + quote_ident(d->table.name.name)},
+            {"DELETE FROM keel.kept WHERE object = " + quote_literal(qualified(kept))}};
+  }
+  if (const auto* d = std::get_if<planner::DropColumn>(&change); d != nullptr && d->keep_as) {
+    state::QualifiedName kept{kTrashSchema, *d->keep_as};
+    state::Column nullable = d->column;
+    nullable.nullable = true;
+    std::vector<Statement> out{{alter(d->table) + "ADD COLUMN " + column_definition(nullable)}};
+    std::string match;
+    for (const auto& k : d->key)
+      match += (match.empty() ? "" : " AND ") + std::string("t.") + quote_ident(k) + " = k." +
+               quote_ident(k);
+    out.push_back({"UPDATE " + qualified(d->table) + " AS t SET " + quote_ident(d->column.name) +
+                   " = k." + quote_ident(d->column.name) + "::" + d->column.type + " FROM " +
+                   qualified(kept) + " AS k WHERE " + match});
+    if (!d->column.nullable)
+      out.push_back({alter(d->table) + "ALTER COLUMN " + quote_ident(d->column.name) +
+                     " SET NOT NULL"});
+    if (d->column.comment)
+      out.push_back({"COMMENT ON COLUMN " + qualified(d->table) + "." +
+                     quote_ident(d->column.name) + " IS " + quote_literal(*d->column.comment)});
+    out.push_back({"DROP TABLE " + qualified(kept)});
+    out.push_back({"DELETE FROM keel.kept WHERE object = " + quote_literal(qualified(kept))});
+    return out;
+  }
+  return render(planner::invert(change));
+}
+
+std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
+  using namespace planner;  // NOLINT(google-build-using-namespace): the change kinds
+  std::vector<HazardNote> out;
+  auto scan_under_ael = [&](const std::string& what) {
+    out.push_back({Hazard::BlocksReads, what + " under an ACCESS EXCLUSIVE lock"});
+    out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
+  };
+  std::visit(
+      Overloaded{
+          [&](const AddColumn& c) {
+            const auto& col = c.column;
+            bool volatile_default =
+                col.default_sql && (col.default_sql->find("random()") != std::string::npos ||
+                                    col.default_sql->find("gen_random_uuid()") != std::string::npos ||
+                                    col.default_sql->find("clock_timestamp()") != std::string::npos ||
+                                    col.default_sql->find("nextval(") != std::string::npos);
+            if (volatile_default || col.identity != state::Identity::None || col.generated) {
+              out.push_back({Hazard::TableRewrite,
+                             "a volatile default, identity or generated column rewrites every row"});
+              scan_under_ael("the rewrite runs");
+            } else if (!col.nullable && !col.default_sql && col.backfill) {
+              scan_under_ael("the backfill UPDATE and SET NOT NULL scan run");
+            }
+          },
+          [&](const AlterColumn& c) {
+            if (c.from.type != c.to.type || c.from.collation != c.to.collation) {
+              if (!binary_coercible(c.from.type, c.to.type) || c.from.collation != c.to.collation) {
+                out.push_back({Hazard::TableRewrite,
+                               "changing the type from " + c.from.type + " to " + c.to.type +
+                                   " rewrites the table and its indexes"});
+                scan_under_ael("the rewrite runs");
+              }
+              auto [fb, fm] = split_typmod(c.from.type);
+              auto [tb, tm] = split_typmod(c.to.type);
+              bool narrowing = (fb == tb && !fm.empty() && !tm.empty() && !binary_coercible(c.from.type, c.to.type)) ||
+                               (fb == "timestamp with time zone" && tb == "date") ||
+                               (fb == "timestamp without time zone" && tb == "date") ||
+                               ((fb == "double precision" || fb == "real" || fb == "numeric") &&
+                                (tb == "integer" || tb == "bigint" || tb == "smallint"));
+              if (narrowing)
+                out.push_back({Hazard::DataLoss, "narrowing " + c.from.type + " to " + c.to.type +
+                                                     " can truncate, round or reject values"});
+            }
+            if (c.from.generated != c.to.generated && c.to.generated) {
+              out.push_back({Hazard::TableRewrite, "the generated column is recreated and recomputed"});
+              scan_under_ael("the rewrite runs");
+            }
+            if (c.from.nullable && !c.to.nullable)
+              scan_under_ael("SET NOT NULL scans the table");
+          },
+          [&](const AddCheck&) { scan_under_ael("checking existing rows scans the table"); },
+          [&](const AddForeignKey& c) {
+            if (!c.table_is_new) {
+              out.push_back({Hazard::BlocksWrites,
+                             "writes to " + c.table.str() + " and " + c.key.ref_table.str() +
+                                 " wait while existing rows are checked"});
+              out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
+            }
+          },
+          [&](const AddPrimaryKey&) { scan_under_ael("building the key's index runs"); },
+          [&](const AddUnique&) { scan_under_ael("building the constraint's index runs"); },
+          [&](const CreateIndex& c) {
+            if (!c.table_is_new) {
+              out.push_back({Hazard::BlocksWrites, "writes wait while the index is built"});
+              out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
+            }
+          },
+          [&](const ReplaceEnum& c) {
+            if (!c.users.empty()) {
+              out.push_back({Hazard::TableRewrite,
+                             "every table with a column of the enum is rewritten"});
+              scan_under_ael("the rewrite runs");
+            }
+          },
+          [](const auto&) {},
+      },
+      change);
+  return out;
+}
+
+}  // namespace keel::dialects::postgres

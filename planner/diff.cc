@@ -1,0 +1,380 @@
+// diff: compares two schemas object by object and lists the changes between them.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <dtl/dtl.hpp>
+
+#include "planner/plan.h"
+#include "state/diagnostic.h"
+
+namespace keel::planner {
+namespace {
+
+using state::Column;
+using state::Schema;
+using state::Table;
+
+template <class T, class Key>
+std::map<std::string, const T*> by_name(const std::vector<T>& items, Key key) {
+  std::map<std::string, const T*> out;
+  for (const auto& item : items) out.emplace(key(item), &item);
+  return out;
+}
+
+/// Generic diff of named lists: `drop` for names gone or changed, `add` for new or changed.
+template <class T, class Drop, class Add>
+void diff_named(const std::vector<T>& live, const std::vector<T>& desired, Drop drop, Add add) {
+  auto name = [](const T& t) { return t.name; };
+  auto live_map = by_name(live, name);
+  auto desired_map = by_name(desired, name);
+  for (const auto& [n, l] : live_map) {
+    auto it = desired_map.find(n);
+    if (it == desired_map.end() || !(*it->second == *l)) drop(*l);
+  }
+  for (const auto& [n, d] : desired_map) {
+    auto it = live_map.find(n);
+    if (it == live_map.end() || !(*it->second == *d)) add(*d);
+  }
+}
+
+/// The identifiers a view's query mentions, lower-cased; enough to find the tables it reads.
+std::set<std::string> words_of(const std::string& sql) {
+  std::set<std::string> words;
+  std::string cur;
+  bool quoted = false;
+  for (char c : sql) {
+    bool ident = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ||
+                 (static_cast<unsigned char>(c) >= 0x80);
+    if (c == '"') {
+      if (quoted) {
+        words.insert(cur);
+        cur.clear();
+      }
+      quoted = !quoted;
+      continue;
+    }
+    if (quoted || ident) {
+      cur += quoted ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!cur.empty()) {
+      words.insert(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) words.insert(cur);
+  return words;
+}
+
+bool view_reads(const state::View& view, const state::QualifiedName& table) {
+  auto words = words_of(view.sql);
+  std::string lower = table.name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return words.count(table.name) != 0 || words.count(lower) != 0;
+}
+
+class Differ {
+ public:
+  Differ(const Schema& live, const Schema& desired, const Renderer& renderer)
+      : live_(live), desired_(desired), renderer_(renderer), caps_(renderer.capabilities()) {}
+
+  std::vector<Change> run() {
+    diff_schemas();
+    diff_extensions();
+    diff_enums();
+    diff_tables();
+    diff_views();
+    return std::move(out_);
+  }
+
+ private:
+  /// Schemas that desired objects need and no live object is in; the default schema and
+  /// engines without schemas are left alone.
+  void diff_schemas() {
+    if (!caps_.schemas) return;
+    std::set<std::string> live;
+    std::set<std::string> wanted;
+    for (const auto& [n, t] : live_.tables) live.insert(n.schema);
+    for (const auto& [n, e] : live_.enums) live.insert(n.schema);
+    for (const auto& [n, v] : live_.views) live.insert(n.schema);
+    for (const auto& [n, t] : desired_.tables) wanted.insert(n.schema);
+    for (const auto& [n, e] : desired_.enums) wanted.insert(n.schema);
+    for (const auto& [n, v] : desired_.views) wanted.insert(n.schema);
+    for (const auto& s : wanted)
+      if (!live.count(s) && s != desired_.settings.schema && s != "public")
+        out_.emplace_back(CreateSchema{s});
+  }
+
+  void diff_extensions() {
+    auto name = [](const state::Extension& e) { return e.name; };
+    auto live = by_name(live_.extensions, name);
+    auto desired = by_name(desired_.extensions, name);
+    for (const auto& [n, e] : live)
+      if (!desired.count(n)) out_.emplace_back(DropExtension{*e});
+    for (const auto& [n, e] : desired)
+      if (!live.count(n)) out_.emplace_back(CreateExtension{*e});
+  }
+
+  void diff_enums() {
+    for (const auto& [name, e] : live_.enums)
+      if (!desired_.enums.count(name)) out_.emplace_back(DropEnum{e});
+    for (const auto& [name, e] : desired_.enums) {
+      auto it = live_.enums.find(name);
+      if (it == live_.enums.end()) {
+        out_.emplace_back(CreateEnum{e});
+        continue;
+      }
+      const auto& l = it->second;
+      if (l.values != e.values) diff_enum_values(l, e);
+      if (l.comment != e.comment) out_.emplace_back(SetEnumComment{name, l.comment, e.comment});
+    }
+  }
+
+  /// Values only added: one ADD VALUE each, placed by an edit script; otherwise a type swap.
+  void diff_enum_values(const state::Enum& live, const state::Enum& desired) {
+    dtl::Diff<std::string, std::vector<std::string>> d(live.values, desired.values);
+    d.compose();
+    bool only_adds = true;
+    for (const auto& [value, info] : d.getSes().getSequence())
+      if (info.type == dtl::SES_DELETE) only_adds = false;
+    std::vector<std::pair<state::QualifiedName, Column>> users;
+    for (const auto& [tname, table] : live_.tables)
+      for (const auto& c : table.columns)
+        if (c.type == enum_type_name(live.name) || c.type == enum_type_name(live.name) + "[]")
+          users.emplace_back(tname, c);
+    if (!only_adds) {
+      out_.emplace_back(ReplaceEnum{live, desired, users});
+      return;
+    }
+    // Add values left to right; each is placed after the previous value of the desired
+    // order (or before the first one), which is already present when it runs.
+    state::Enum current = live;
+    for (std::size_t i = 0; i < desired.values.size(); ++i) {
+      const auto& v = desired.values[i];
+      if (std::find(current.values.begin(), current.values.end(), v) != current.values.end())
+        continue;
+      AddEnumValue add{current, current, v, std::nullopt, std::nullopt, users};
+      if (i == 0) {
+        add.before = desired.values[1];
+        add.to.values.insert(add.to.values.begin(), v);
+      } else {
+        add.after = desired.values[i - 1];
+        auto pos = std::find(add.to.values.begin(), add.to.values.end(), *add.after);
+        add.to.values.insert(pos + 1, v);
+      }
+      current = add.to;
+      out_.emplace_back(std::move(add));
+    }
+  }
+
+  static std::string enum_type_name(const state::QualifiedName& n);
+
+  void diff_tables() {
+    std::set<state::QualifiedName> renamed_away;
+    for (const auto& [name, table] : desired_.tables) {
+      const Table* live = live_.find_table(name);
+      if (live == nullptr && table.renamed_from) {
+        const Table* old = live_.find_table(*table.renamed_from);
+        if (old != nullptr && !desired_.find_table(*table.renamed_from)) {
+          out_.emplace_back(RenameTable{old->name, name});
+          renamed_away.insert(old->name);
+          Table moved = *old;
+          moved.name = name;
+          diff_table(moved, table);
+          continue;
+        }
+      }
+      if (live == nullptr) {
+        create_table(table);
+      } else {
+        diff_table(*live, table);
+      }
+    }
+    for (const auto& [name, table] : live_.tables)
+      if (!desired_.find_table(name) && !renamed_away.count(name)) drop_table(table);
+  }
+
+  void create_table(const Table& table) {
+    CreateTable create{table, caps_.foreign_keys_in_create};
+    create.table.indexes.clear();
+    create.table.partitions.clear();
+    if (!caps_.foreign_keys_in_create) create.table.foreign_keys.clear();
+    out_.emplace_back(std::move(create));
+    for (const auto& index : table.indexes)
+      out_.emplace_back(CreateIndex{table.name, index, true});
+    if (!caps_.foreign_keys_in_create)
+      for (const auto& fk : table.foreign_keys)
+        out_.emplace_back(AddForeignKey{table.name, fk, true});
+    for (const auto& p : table.partitions) out_.emplace_back(AddPartition{table.name, p});
+  }
+
+  void drop_table(const Table& table) {
+    for (const auto& p : table.partitions) out_.emplace_back(DropPartition{table.name, p});
+    DropTable drop{table, caps_.foreign_keys_in_create};
+    drop.table.partitions.clear();
+    drop.table.indexes.clear();
+    if (!caps_.foreign_keys_in_create) {
+      drop.table.foreign_keys.clear();
+      for (const auto& fk : table.foreign_keys)
+        out_.emplace_back(DropForeignKey{table.name, fk, true});
+    }
+    for (const auto& index : table.indexes)
+      out_.emplace_back(DropIndex{table.name, index, true});
+    out_.emplace_back(std::move(drop));
+  }
+
+  void diff_table(const Table& live_in, const Table& desired) {
+    const auto& t = desired.name;
+    if (live_in.partition_by != desired.partition_by) {
+      throw state::UserError(
+          "table \"" + t.str() + "\": changing partition_by of an existing table is not supported "
+          "(create a new table and move the data, or drop and recreate it)");
+    }
+    std::vector<Change> changes;  // changes that the engine may need a rebuild for
+    std::vector<std::pair<std::string, std::string>> renamed;
+    Table live = live_in;
+    for (const auto& c : desired.columns) {
+      if (live.find_column(c.name) == nullptr && c.renamed_from &&
+          live.find_column(*c.renamed_from) != nullptr && desired.find_column(*c.renamed_from) == nullptr) {
+        changes.emplace_back(RenameColumn{t, *c.renamed_from, c.name});
+        renamed.emplace_back(c.name, *c.renamed_from);
+        live.find_column(*c.renamed_from)->name = c.name;
+        rename_in_constraints(live, *c.renamed_from, c.name);
+      }
+    }
+    for (const auto& c : live.columns)
+      if (desired.find_column(c.name) == nullptr) changes.emplace_back(DropColumn{t, c});
+    for (const auto& c : desired.columns) {
+      const Column* l = live.find_column(c.name);
+      if (l == nullptr) {
+        changes.emplace_back(AddColumn{t, c});
+      } else if (!l->same_definition(c)) {
+        Column from = *l;
+        changes.emplace_back(AlterColumn{t, from, c});
+      }
+    }
+    if (live.primary_key != desired.primary_key) {
+      if (live.primary_key) changes.emplace_back(DropPrimaryKey{t, *live.primary_key});
+      if (desired.primary_key) changes.emplace_back(AddPrimaryKey{t, *desired.primary_key});
+    }
+    diff_named(
+        live.uniques, desired.uniques,
+        [&](const auto& u) { changes.emplace_back(DropUnique{t, u}); },
+        [&](const auto& u) { changes.emplace_back(AddUnique{t, u}); });
+    diff_named(
+        live.checks, desired.checks, [&](const auto& c) { changes.emplace_back(DropCheck{t, c}); },
+        [&](const auto& c) { changes.emplace_back(AddCheck{t, c}); });
+    diff_named(
+        live.foreign_keys, desired.foreign_keys,
+        [&](const auto& f) { changes.emplace_back(DropForeignKey{t, f}); },
+        [&](const auto& f) { changes.emplace_back(AddForeignKey{t, f}); });
+
+    bool rebuild = false;
+    for (const auto& c : changes)
+      if (!renderer_.supports_in_place(c, live_in)) rebuild = true;
+
+    std::vector<Change> index_changes;
+    std::vector<state::Index> kept;
+    diff_named(
+        live.indexes, desired.indexes,
+        [&](const auto& i) { index_changes.emplace_back(DropIndex{t, i, false}); },
+        [&](const auto& i) { index_changes.emplace_back(CreateIndex{t, i, false}); });
+    for (const auto& i : desired.indexes) {
+      const auto* l = live.find_index(i.name);
+      if (l != nullptr && *l == i) kept.push_back(i);
+    }
+
+    if (rebuild) {
+      // Renames still run in place where they can; everything else moves into the rebuild.
+      Table to = desired;
+      to.indexes = kept;
+      to.partitions.clear();
+      Table from = live_in;
+      from.partitions.clear();
+      out_.emplace_back(RebuildTable{from, to, renamed});
+    } else {
+      for (auto& c : changes) out_.push_back(std::move(c));
+    }
+    for (auto& c : index_changes) out_.push_back(std::move(c));
+
+    auto live_parts = live.partitions;
+    auto desired_parts = desired.partitions;
+    for (const auto& p : live_parts) {
+      auto it = std::find_if(desired_parts.begin(), desired_parts.end(),
+                             [&](const auto& d) { return d.name == p.name; });
+      if (it == desired_parts.end() || !(*it == p)) out_.emplace_back(DropPartition{t, p});
+    }
+    for (const auto& p : desired_parts) {
+      auto it = std::find_if(live_parts.begin(), live_parts.end(),
+                             [&](const auto& l) { return l.name == p.name; });
+      if (it == live_parts.end() || !(*it == p)) out_.emplace_back(AddPartition{t, p});
+    }
+    if (live.comment != desired.comment)
+      out_.emplace_back(SetTableComment{t, live.comment, desired.comment});
+  }
+
+  static void rename_in_constraints(Table& table, const std::string& from, const std::string& to) {
+    auto fix = [&](std::vector<std::string>& cols) {
+      for (auto& c : cols)
+        if (c == from) c = to;
+    };
+    if (table.primary_key) fix(table.primary_key->columns);
+    for (auto& u : table.uniques) fix(u.columns);
+    for (auto& f : table.foreign_keys) fix(f.columns);
+    for (auto& i : table.indexes) {
+      for (auto& k : i.keys)
+        if (!k.expression && k.column == from) k.column = to;
+      fix(i.include);
+    }
+  }
+
+  void diff_views() {
+    // Tables whose columns change shape: views reading them are dropped and recreated.
+    std::set<state::QualifiedName> touched;
+    for (const auto& c : out_) {
+      std::visit(Overloaded{[&](const AlterColumn& a) { touched.insert(a.table); },
+                            [&](const DropColumn& a) { touched.insert(a.table); },
+                            [&](const RenameColumn& a) { touched.insert(a.table); },
+                            [&](const RenameTable& a) { touched.insert(a.from); },
+                            [&](const DropTable& a) { touched.insert(a.table.name); },
+                            [&](const RebuildTable& a) { touched.insert(a.from.name); },
+                            [&](const ReplaceEnum& a) {
+                              for (const auto& [tn, col] : a.users) touched.insert(tn);
+                            },
+                            [](const auto&) {}},
+                 c);
+    }
+    for (const auto& [name, view] : live_.views) {
+      auto it = desired_.views.find(name);
+      bool reads_touched = std::any_of(touched.begin(), touched.end(),
+                                       [&](const auto& t) { return view_reads(view, t); });
+      if (it == desired_.views.end()) {
+        out_.emplace_back(DropView{view});
+      } else if (it->second.sql != view.sql || reads_touched) {
+        out_.emplace_back(DropView{view});
+        out_.emplace_back(CreateView{it->second});
+      } else if (it->second.comment != view.comment) {
+        out_.emplace_back(SetViewComment{name, view.comment, it->second.comment});
+      }
+    }
+    for (const auto& [name, view] : desired_.views)
+      if (!live_.views.count(name)) out_.emplace_back(CreateView{view});
+  }
+
+  const Schema& live_;
+  const Schema& desired_;
+  const Renderer& renderer_;
+  Capabilities caps_;
+  std::vector<Change> out_;
+};
+
+std::string Differ::enum_type_name(const state::QualifiedName& n) { return state::type_name(n); }
+
+}  // namespace
+
+std::vector<Change> diff(const state::Schema& live, const state::Schema& desired,
+                         const Renderer& renderer) {
+  return Differ(live, desired, renderer).run();
+}
+
+}  // namespace keel::planner

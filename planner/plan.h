@@ -1,0 +1,135 @@
+// Plans: the ordered, rendered steps that take a live schema to a desired one, with the
+// hazards a reviewer must see and the reverse of every step.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "planner/change.h"
+#include "state/schema.h"
+
+namespace keel::planner {
+
+/// What can go wrong when a step runs; shown to reviewers and used for exit codes.
+enum class Hazard {
+  DataLoss,          ///< rows or values are removed (kept aside by keel when possible)
+  TableRewrite,      ///< the whole table (and its indexes) is rewritten
+  BlocksWrites,      ///< writers wait while the step runs
+  BlocksReads,       ///< readers and writers wait while the step runs
+  LongRunning,       ///< time grows with the table's size
+  NonTransactional,  ///< runs outside a transaction; a failure can leave partial work
+  Irreversible,      ///< the reverse step cannot restore the exact previous state
+};
+
+/// "DATA_LOSS", "TABLE_REWRITE", ...
+[[nodiscard]] std::string hazard_name(Hazard hazard);
+/// Parses a hazard_name; throws std::invalid_argument for an unknown name.
+[[nodiscard]] Hazard parse_hazard(const std::string& name);
+
+/// A hazard with the one-line reason a reviewer reads.
+struct HazardNote {
+  Hazard kind{};
+  std::string why{};
+  bool operator==(const HazardNote&) const = default;
+};
+
+/// One SQL statement as the dialect renders it.
+struct Statement {
+  std::string sql{};
+  bool in_transaction = true;  ///< false for CREATE INDEX CONCURRENTLY and the like
+  bool operator==(const Statement&) const = default;
+};
+
+/// What an engine can do, asked by the planner instead of testing the engine's name.
+struct Capabilities {
+  bool schemas = true;                ///< named schemas (PostgreSQL) vs one "main" (SQLite)
+  bool enums = true;                  ///< CREATE TYPE ... AS ENUM
+  bool extensions = true;
+  bool alter_column = true;           ///< ALTER COLUMN TYPE/DEFAULT/NULL; else rebuild
+  bool alter_constraints = true;      ///< ADD/DROP CONSTRAINT on an existing table; else rebuild
+  bool foreign_keys_in_create = false;  ///< FKs must be declared inside CREATE TABLE
+  bool comments = true;
+  bool partitions = true;
+  bool concurrent_indexes = true;
+};
+
+/// The engine side of planning: renders a change to SQL and knows its lock facts.
+/// Implemented by each dialect; pure (no connection).
+class Renderer {
+ public:
+  virtual ~Renderer() = default;
+  [[nodiscard]] virtual Capabilities capabilities() const = 0;
+  /// The statements that perform `change`.
+  [[nodiscard]] virtual std::vector<Statement> render(const Change& change) const = 0;
+  /// The statements that undo `change`. By default those of invert(change); engines override
+  /// it where undoing differs, e.g. restoring a table a drop kept aside.
+  [[nodiscard]] virtual std::vector<Statement> render_reverse(const Change& change) const {
+    return render(invert(change));
+  }
+  /// Engine-specific hazards of `change` (locks, rewrites), beyond the logical ones.
+  [[nodiscard]] virtual std::vector<HazardNote> hazards(const Change& change) const = 0;
+  /// False when the engine cannot apply `change` to `live` in place (the planner then
+  /// rebuilds the table).
+  [[nodiscard]] virtual bool supports_in_place(const Change& change,
+                                               const state::Table& live) const = 0;
+};
+
+/// Ordering phase of a step; steps are grouped by phase in plan output.
+enum class Phase { Prepare, Drop, Create, Alter, Constrain, Finish };
+[[nodiscard]] std::string phase_name(Phase phase);
+
+/// One step of a plan: a change, its SQL, its reverse and its hazards.
+struct Step {
+  Change change{};                   ///< not kept in saved plans: see `kind`
+  std::string kind{};                ///< kind_name(change), e.g. "add_column"
+  Phase phase{};
+  std::string summary{};             ///< e.g. `add column "tier" to table "public.agents"`
+  std::vector<Statement> forward{};
+  std::vector<Statement> reverse{};
+  std::vector<HazardNote> hazards{};
+  /// Must commit in a transaction of its own before later steps run (e.g. a new enum value,
+  /// which later statements of the same transaction may not use).
+  bool own_transaction = false;
+
+  [[nodiscard]] bool has(Hazard hazard) const;
+  /// True when every statement may run inside a transaction.
+  [[nodiscard]] bool transactional() const;
+};
+
+/// An ordered plan. Empty when live already equals desired.
+struct Plan {
+  std::vector<Step> steps{};
+  std::string engine{};
+  state::Settings settings{};       ///< which objects the plan manages (re-inspected before apply)
+  std::string from_fingerprint{};  ///< fingerprint of the live schema planned against
+  std::string to_fingerprint{};    ///< fingerprint of the desired schema
+
+  [[nodiscard]] bool empty() const { return steps.empty(); }
+  /// True when any step loses data (exit code 3, needs --allow-destructive).
+  [[nodiscard]] bool destructive() const;
+};
+
+/// Options of planning.
+struct PlanOptions {
+  bool allow_rebuild = true;  ///< use RebuildTable where the engine needs it
+};
+
+/// The changes that turn `live` into `desired`, unordered. Renames happen only through
+/// `renamed_from`. Throws state::UserError for impossible changes.
+[[nodiscard]] std::vector<Change> diff(const state::Schema& live, const state::Schema& desired,
+                                       const Renderer& renderer);
+
+/// Orders changes by dependencies (deterministic), renders them and attaches hazards.
+[[nodiscard]] Plan order(std::vector<Change> changes, const Renderer& renderer);
+
+/// Gives every table and column drop a name to keep its data under (`keep_as`), derived from
+/// both fingerprints so the same plan always names it the same. Columns without a usable
+/// primary key (or identity/generated columns) are dropped without keeping.
+void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
+                       const std::string& token);
+
+/// diff + order + keep_dropped_data, with fingerprints of both schemas.
+[[nodiscard]] Plan make_plan(const state::Schema& live, const state::Schema& desired,
+                             const Renderer& renderer);
+
+}  // namespace keel::planner

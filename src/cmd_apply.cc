@@ -1,0 +1,253 @@
+// Commands that change the database: apply and rollback. Both hold keel's apply lock and
+// record a revision.
+#include <fmt/format.h>
+
+#include "dialects/revisions.h"
+#include "planner/serialize.h"
+#include "src/commands.h"
+#include "src/output.h"
+#include "src/runner.h"
+#include "state/diagnostic.h"
+#include "state/fingerprint.h"
+#include "state/toml_writer.h"
+
+namespace keel::cli {
+
+using state::UserError;
+
+namespace {
+
+std::string destructive_refusal(const planner::Plan& plan) {
+  std::string msg = "the plan has destructive steps; pass --allow-destructive to run them:";
+  for (std::size_t i = 0; i < plan.steps.size(); ++i)
+    for (const auto& h : plan.steps[i].hazards)
+      if (h.kind == planner::Hazard::DataLoss)
+        msg += fmt::format("\n  step {}: {}: {}", i + 1, plan.steps[i].summary, h.why);
+  return msg;
+}
+
+/// A new revision for `plan`, filled with who, when and what.
+state::Revision new_revision(dialects::Database& db, const planner::Plan& plan,
+                             const std::string& kind, const std::string& desired_toml) {
+  state::Revision r;
+  r.kind = kind;
+  r.keel_version = kVersion;
+  r.started_at = state::now_iso8601();
+  (void)dialects::os_identity(&r.os_user, &r.host);
+  r.from_fingerprint = plan.from_fingerprint;
+  r.to_fingerprint = plan.to_fingerprint;
+  r.desired_toml = desired_toml;
+  r.plan_json = planner::to_json(plan, kVersion);
+  (void)db;
+  return r;
+}
+
+/// Runs `plan` as revision `r` and records how it ended; rethrows a failure after recording it.
+void run_recorded(dialects::Database& db, dialects::RevisionStore& store, state::Revision& r,
+                  const planner::Plan& plan, const ApplyOptions& options, Context& ctx) {
+  store.start(r);
+  Recorder recorder{store, r};
+  try {
+    run_plan(db, plan, options, ctx.err, &recorder);
+  } catch (const dialects::DatabaseError& e) {
+    r.status = "failed";
+    r.error = e.what();
+    r.finished_at = state::now_iso8601();
+    store.finish(r);
+    throw;
+  }
+  r.status = "applied";
+  r.finished_at = state::now_iso8601();
+  r.after_toml = state::write_toml(db.inspect(plan.settings));
+  r.to_fingerprint = state::fingerprint(db.inspect(plan.settings));
+  store.finish(r);
+}
+
+/// Marks revisions left "applying" by a killed keel as failed, and says so.
+std::optional<std::int64_t> close_interrupted(dialects::RevisionStore& store, Context& ctx) {
+  auto latest = store.latest_id();
+  for (auto& r : store.list()) {
+    if (r.status != "applying") continue;
+    r.status = "failed";
+    r.error = fmt::format("interrupted after {} step(s): keel stopped before the revision ended",
+                          r.steps_done);
+    r.finished_at = state::now_iso8601();
+    store.finish(r);
+    ctx.err << fmt::format("Revision {} was interrupted after {} step(s); it is now marked failed.\n",
+                           r.id, r.steps_done);
+  }
+  return latest;
+}
+
+}  // namespace
+
+int cmd_apply(Context& ctx) {
+  CLI::App app{"Apply the desired schema (or a saved plan) to the database.", "apply"};
+  std::string url;
+  std::string schema;
+  std::string plan_file;
+  std::string lock_timeout = "5s";
+  std::string lock_wait = "60s";
+  bool yes = false;
+  bool allow_destructive = false;
+  bool dry_run = false;
+  app.add_option("SCHEMA", schema, "a .toml file or a directory of them");
+  app.add_option("--db", url, "database URL (default: $KEEL_DATABASE_URL, $DATABASE_URL)");
+  app.add_option("--plan", plan_file, "apply exactly the steps of a plan saved by `keel plan -o`");
+  app.add_option("--lock-timeout", lock_timeout, "how long each statement may wait for a lock");
+  app.add_option("--lock-wait", lock_wait, "how long to wait for another apply to finish");
+  app.add_flag("-y,--yes", yes, "do not ask for confirmation");
+  app.add_flag("--allow-destructive", allow_destructive, "run steps that drop data");
+  app.add_flag("--dry-run", dry_run, "show the SQL and change nothing");
+  if (auto code = parse(app, ctx)) return *code;
+  if (schema.empty() == plan_file.empty())
+    throw UserError("apply needs a SCHEMA or --plan PLAN.json (one of them)");
+  ApplyOptions options;
+  options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
+  options.lock_wait = parse_duration(lock_wait, "--lock-wait");
+
+  Planned p;
+  p.db = dialects::open_database(database_url(url));
+  auto& db = *p.db;
+  std::optional<planner::Plan> saved;
+  if (!plan_file.empty()) saved = planner::from_json(read_file(plan_file), plan_file);
+  // Validate everything that needs no lock first, so bad input never waits.
+  if (saved && db.engine() != saved->engine)
+    throw UserError(fmt::format("{} was made for {}, but the database is {}", plan_file,
+                                saved->engine, db.engine()));
+
+  std::optional<dialects::ApplyLock> lock;
+  if (!dry_run) lock.emplace(db, options.lock_wait);
+  dialects::RevisionStore store(db);
+  if (!dry_run) store.ensure();
+  auto parent = dry_run ? store.latest_id() : close_interrupted(store, ctx);
+
+  std::string desired_toml;
+  if (saved) {
+    p.plan = *saved;
+    auto live = state::fingerprint(db.inspect(p.plan.settings));
+    if (live != p.plan.from_fingerprint)
+      throw UserError(fmt::format(
+          "{} is stale: the database changed since the plan was made (planned against {}, now "
+          "{}); run `keel plan` again",
+          plan_file, p.plan.from_fingerprint, live));
+    desired_toml = "# applied from saved plan " + plan_file + "\n";
+  } else {
+    plan_into(p, schema);
+    desired_toml = p.desired.text;
+  }
+  const auto& plan = p.plan;
+  if (plan.empty()) {
+    ctx.err << "No changes: the database matches the desired schema.\n";
+    return 0;
+  }
+  if (plan.destructive() && !allow_destructive) throw UserError(destructive_refusal(plan));
+  if (dry_run) {
+    ctx.out << render_sql(plan);
+    return 0;
+  }
+  if (!yes) {
+    ctx.err << render_text(plan, ctx.terminal.color) << "\n";
+    if (!confirm(ctx, fmt::format("Apply these {} steps?", plan.steps.size()))) {
+      ctx.err << "Not applied.\n";
+      return 1;
+    }
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto r = new_revision(db, plan, "apply", desired_toml);
+  r.parent = parent;
+  run_recorded(db, store, r, plan, options, ctx);
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  ctx.err << fmt::format("Applied {} step{} in {:.0f} ms as revision {}.\n", plan.steps.size(),
+                         plan.steps.size() == 1 ? "" : "s", ms.count(), r.id);
+  return 0;
+}
+
+int cmd_rollback(Context& ctx) {
+  CLI::App app{"Undo the newest applied revisions, data included.", "rollback"};
+  std::string url;
+  std::int64_t to = -1;
+  int steps = 0;
+  bool yes = false;
+  bool force = false;
+  std::string lock_timeout = "5s";
+  std::string lock_wait = "60s";
+  app.add_option("--db", url, "database URL (default: $KEEL_DATABASE_URL, $DATABASE_URL)");
+  app.add_option("--to", to, "undo every revision after REVISION (0 undoes them all)");
+  app.add_option("--steps", steps, "undo the newest N revisions (default 1)");
+  app.add_flag("-y,--yes", yes, "do not ask for confirmation");
+  app.add_flag("--force", force, "undo even if the schema changed since the revision");
+  app.add_option("--lock-timeout", lock_timeout, "how long each statement may wait for a lock");
+  app.add_option("--lock-wait", lock_wait, "how long to wait for another apply to finish");
+  if (auto code = parse(app, ctx)) return *code;
+  if (to >= 0 && steps > 0) throw UserError("rollback takes --to or --steps, not both");
+  if (steps < 0) throw UserError("--steps must be at least 1");
+  if (to < 0 && steps == 0) steps = 1;
+  ApplyOptions options;
+  options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
+  options.lock_wait = parse_duration(lock_wait, "--lock-wait");
+
+  auto db = dialects::open_database(database_url(url));
+  dialects::ApplyLock lock(*db, options.lock_wait);
+  dialects::RevisionStore store(*db);
+  store.ensure();
+  (void)close_interrupted(store, ctx);
+  std::vector<state::Revision> targets;
+  for (auto& r : store.list()) {
+    if (r.kind != "apply" || r.status == "rolled_back" || r.steps_done == 0) continue;
+    if (to >= 0 ? r.id > to : static_cast<int>(targets.size()) < steps) targets.push_back(r);
+  }
+  if (targets.empty()) {
+    ctx.err << "Nothing to roll back: no applied revision"
+            << (to >= 0 ? fmt::format(" after revision {}", to) : std::string()) << ".\n";
+    return 0;
+  }
+  if (!yes) {
+    for (const auto& r : targets)
+      ctx.err << fmt::format("revision {} ({}, {} step(s), {})\n", r.id, r.status, r.steps_done,
+                             r.started_at);
+    if (!confirm(ctx, fmt::format("Roll back {} revision(s)?", targets.size()))) {
+      ctx.err << "Not rolled back.\n";
+      return 1;
+    }
+  }
+  for (const auto& target : targets) {
+    auto forward = planner::from_json(target.plan_json, fmt::format("revision {}", target.id));
+    auto live_schema = db->inspect(forward.settings);
+    auto live = state::fingerprint(live_schema);
+    if (target.status == "applied" && live != target.to_fingerprint && !force) {
+      throw UserError(fmt::format(
+          "revision {}: the schema changed since it was applied, so its reverse steps may not "
+          "fit; review the difference and pass --force to roll back anyway:\n{}",
+          target.id,
+          unified_diff(target.after_toml, state::write_toml(live_schema),
+                       fmt::format("after revision {}", target.id), "database now")));
+    }
+    planner::Plan undo;
+    undo.engine = forward.engine;
+    undo.settings = forward.settings;
+    undo.from_fingerprint = live;
+    undo.to_fingerprint = target.from_fingerprint;
+    for (std::size_t i = target.steps_done; i-- > 0;) {
+      const auto& s = forward.steps[i];
+      planner::Step step;
+      step.kind = s.kind;
+      step.phase = s.phase;
+      step.summary = fmt::format("undo step {}: {}", i + 1, s.summary);
+      step.forward = s.reverse;
+      step.reverse = s.forward;
+      step.own_transaction = s.own_transaction;
+      undo.steps.push_back(std::move(step));
+    }
+    auto r = new_revision(*db, undo, "rollback", target.desired_toml);
+    r.target = target.id;
+    r.parent = store.latest_id();
+    ctx.err << fmt::format("Rolling back revision {} ({} step(s)).\n", target.id, undo.steps.size());
+    run_recorded(*db, store, r, undo, options, ctx);
+    store.set_status(target.id, "rolled_back");
+    ctx.err << fmt::format("Rolled back revision {} as revision {}.\n", target.id, r.id);
+  }
+  return 0;
+}
+
+}  // namespace keel::cli

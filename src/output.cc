@@ -1,0 +1,137 @@
+#include "src/output.h"
+
+#include <cstdlib>
+#include <map>
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+namespace keel::cli {
+namespace {
+
+using planner::Hazard;
+
+std::string paint(bool color, fmt::text_style style, const std::string& s) {
+  return color ? fmt::format(style, "{}", s) : s;
+}
+
+std::string indent(const std::string& text, const std::string& pad) {
+  std::string out = pad;
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
+std::string hazard_list(const planner::Step& s) {
+  std::string out;
+  for (const auto& h : s.hazards) out += (out.empty() ? "" : ", ") + planner::hazard_name(h.kind);
+  return out;
+}
+
+}  // namespace
+
+bool use_color(bool is_terminal) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return is_terminal && (no_color == nullptr || *no_color == '\0');
+}
+
+std::vector<Group> group_steps(const planner::Plan& plan) {
+  std::vector<Group> groups;
+  bool open = false;  // the last group may take more transactional steps
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& s = plan.steps[i];
+    if (!s.transactional() || s.own_transaction) {
+      groups.push_back({{i}, s.transactional()});
+      open = false;
+    } else if (open) {
+      groups.back().steps.push_back(i);
+    } else {
+      groups.push_back({{i}, true});
+      open = true;
+    }
+  }
+  return groups;
+}
+
+std::string render_text(const planner::Plan& plan, bool color) {
+  if (plan.empty()) return "No changes: the database matches the desired schema.\n";
+  std::size_t hazardous = 0;
+  for (const auto& s : plan.steps) hazardous += s.hazards.empty() ? 0U : 1U;
+  std::string out = fmt::format("Plan: {} step{} for {}", plan.steps.size(),
+                                plan.steps.size() == 1 ? "" : "s", plan.engine);
+  if (hazardous) out += fmt::format(", {} with hazards", hazardous);
+  if (plan.destructive()) out += ", " + paint(color, fg(fmt::color::red) | fmt::emphasis::bold, "destructive");
+  out += "\n";
+  std::optional<planner::Phase> phase;
+  std::size_t n = 0;
+  for (const auto& s : plan.steps) {
+    ++n;
+    if (phase != s.phase) {
+      phase = s.phase;
+      out += "\n" + paint(color, fmt::emphasis::bold, "── " + planner::phase_name(s.phase) + " ") + "\n";
+    }
+    out += fmt::format("{:>3}. {}{}\n", n, s.summary,
+                       s.transactional() ? "" : paint(color, fg(fmt::color::yellow), " (outside a transaction)"));
+    for (const auto& st : s.forward) out += paint(color, fg(fmt::color::gray), indent(st.sql + ";", "       ")) + "\n";
+    for (const auto& h : s.hazards) {
+      auto style = h.kind == Hazard::DataLoss ? fg(fmt::color::red) | fmt::emphasis::bold
+                                              : fg(fmt::color::yellow);
+      out += "       " + paint(color, style, "! " + planner::hazard_name(h.kind)) + ": " + h.why + "\n";
+    }
+  }
+  return out;
+}
+
+std::string render_sql(const planner::Plan& plan) {
+  std::string out = fmt::format("-- keel plan for {}: {} step{}\n", plan.engine, plan.steps.size(),
+                                plan.steps.size() == 1 ? "" : "s");
+  out += "-- from " + plan.from_fingerprint + "\n-- to   " + plan.to_fingerprint + "\n";
+  if (plan.empty()) return out + "-- nothing to do\n";
+  for (const auto& g : group_steps(plan)) {
+    out += "\n";
+    if (g.transactional) out += "BEGIN;\n";
+    for (auto i : g.steps) {
+      const auto& s = plan.steps[i];
+      out += fmt::format("-- step {}/{}: {}", i + 1, plan.steps.size(), s.summary);
+      if (!s.hazards.empty()) out += " [" + hazard_list(s) + "]";
+      out += "\n";
+      for (const auto& st : s.forward) out += st.sql + ";\n";
+    }
+    if (g.transactional) out += "COMMIT;\n";
+  }
+  return out;
+}
+
+std::string render_markdown(const planner::Plan& plan, const std::string& title) {
+  std::string out = "### " + title + "\n\n";
+  if (plan.empty()) return out + "No changes: the database matches the desired schema.\n";
+  std::size_t hazardous = 0;
+  for (const auto& s : plan.steps) hazardous += s.hazards.empty() ? 0U : 1U;
+  out += fmt::format("**{} step{}** on {}, {} with hazards{}.\n\n", plan.steps.size(),
+                     plan.steps.size() == 1 ? "" : "s", plan.engine, hazardous,
+                     plan.destructive() ? ", **destructive** (needs `--allow-destructive`)" : "");
+  if (hazardous) {
+    out += "#### Hazards\n\n";
+    for (std::size_t i = 0; i < plan.steps.size(); ++i)
+      for (const auto& h : plan.steps[i].hazards)
+        out += fmt::format("- {} **{}** step {} ({}): {}\n",
+                           h.kind == Hazard::DataLoss ? "🛑" : "⚠️", planner::hazard_name(h.kind),
+                           i + 1, plan.steps[i].summary, h.why);
+    out += "\n";
+  }
+  out += "#### Steps\n\n| # | phase | step | hazards |\n|---:|---|---|---|\n";
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& s = plan.steps[i];
+    std::string summary = s.summary;
+    std::string escaped;
+    for (char c : summary) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+    out += fmt::format("| {} | {} | {} | {} |\n", i + 1, planner::phase_name(s.phase), escaped,
+                       s.hazards.empty() ? "" : hazard_list(s));
+  }
+  out += "\n<details><summary>SQL</summary>\n\n```sql\n" + render_sql(plan) + "```\n\n</details>\n";
+  return out;
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,30 @@
+// Plan renderings for people and tools: text (coloured on a terminal), SQL, JSON, markdown.
+#pragma once
+
+#include <string>
+
+#include "planner/plan.h"
+
+namespace keel::cli {
+
+/// Whether to colour output: only on a terminal and when NO_COLOR is unset.
+[[nodiscard]] bool use_color(bool is_terminal);
+
+/// The plan for a reviewer: grouped by phase, each step with its SQL and one line per hazard.
+[[nodiscard]] std::string render_text(const planner::Plan& plan, bool color);
+
+/// A runnable SQL script: transactional groups wrapped in BEGIN/COMMIT, comments per step.
+[[nodiscard]] std::string render_sql(const planner::Plan& plan);
+
+/// A pull-request comment: summary, hazards first, a table of steps, the SQL in a collapsed block.
+[[nodiscard]] std::string render_markdown(const planner::Plan& plan, const std::string& title);
+
+/// The groups the apply runner executes: consecutive transactional steps share a transaction;
+/// a non-transactional or own-transaction step stands alone. Each group lists step indexes.
+struct Group {
+  std::vector<std::size_t> steps{};
+  bool transactional = true;
+};
+[[nodiscard]] std::vector<Group> group_steps(const planner::Plan& plan);
+
+}  // namespace keel::cli

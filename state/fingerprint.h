@@ -1,0 +1,21 @@
+// Fingerprints: a short, stable identity of a schema's definition, used to check that a
+// database is still in the state a plan was made against and recorded in every revision.
+#pragma once
+
+#include <string>
+
+#include "state/schema.h"
+
+namespace keel::state {
+
+/// The canonical text of a schema's definition: write_toml of a copy with the directives
+/// (renamed_from, backfill) removed, the settings reset to their defaults (settings say how
+/// keel reads names, not what the database holds) and every name-ordered list sorted. Two
+/// models with the same definition give the same bytes, whatever order they were built in.
+[[nodiscard]] std::string canonical_toml(const Schema& schema);
+
+/// "sha256:" followed by the 64 lowercase hex digits of SHA-256(canonical_toml(schema)).
+/// Example: `fingerprint(Schema{})` is "sha256:" + the hash of "[settings]\nschema = ...".
+[[nodiscard]] std::string fingerprint(const Schema& schema);
+
+}  // namespace keel::state

@@ -1,0 +1,42 @@
+#include "state/revision.h"
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace keel::state {
+
+std::string outcomes_to_json(const std::vector<StepOutcome>& outcomes) {
+  auto j = nlohmann::ordered_json::array();
+  for (const auto& o : outcomes) {
+    nlohmann::ordered_json item{{"index", o.index}, {"status", o.status}, {"ms", o.milliseconds}};
+    if (!o.error.empty()) item["error"] = o.error;
+    j.push_back(item);
+  }
+  return j.dump();
+}
+
+std::vector<StepOutcome> outcomes_from_json(const std::string& text) {
+  std::vector<StepOutcome> out;
+  if (text.empty()) return out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& item : j)
+    out.push_back({item.value("index", std::size_t{0}), item.value("status", std::string{}),
+                   item.value("ms", 0.0), item.value("error", std::string{})});
+  return out;
+}
+
+std::string now_iso8601() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+}
+
+}  // namespace keel::state

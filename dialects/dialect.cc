@@ -106,11 +106,11 @@ bool is_postgres_uri(std::string_view url) {
 }  // namespace
 
 std::string redact_url(const std::string& url) {
-  if (is_postgres_uri(url)) {
-    return redact_uri(url);
-  }
   if (url.starts_with("sqlite:")) {
     return url;
+  }
+  if (url.find("://") != std::string::npos) {  // any scheme://user:password@host
+    return redact_uri(url);
   }
   if (url.find('=') != std::string::npos) {
     return redact_key_values(url);

@@ -1,5 +1,6 @@
 #include "dialects/revisions.h"
 
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -37,7 +38,10 @@ std::string cell(const std::vector<std::optional<std::string>>& row, std::size_t
 std::string os_identity(std::string* user, std::string* host) {
   const char* u = std::getenv("USER");
   std::string name = u != nullptr ? u : "";
-  if (name.empty()) name = std::to_string(getuid());
+  if (name.empty()) {
+    const passwd* pw = getpwuid(getuid());
+    name = pw != nullptr && pw->pw_name != nullptr ? pw->pw_name : std::to_string(getuid());
+  }
   char buf[256] = {};
   gethostname(buf, sizeof buf - 1);
   if (user != nullptr) *user = name;

@@ -42,7 +42,7 @@ Change invert(const Change& change) {
           },
           [](const SetViewComment& c) -> Change { return SetViewComment{c.view, c.to, c.from}; },
           [](const RebuildTable& c) -> Change {
-            RebuildTable r{c.to, c.from, {}};
+            RebuildTable r{c.to, c.from, {}, std::nullopt, {}};
             for (const auto& [to, from] : c.renamed) r.renamed.emplace_back(from, to);
             return r;
           },

@@ -98,6 +98,10 @@ struct RebuildTable {
   state::Table from{};
   state::Table to{};
   std::vector<std::pair<std::string, std::string>> renamed{};  ///< (new name, old name)
+  /// When set, the values of the columns the rebuild drops are first copied, with the primary
+  /// key (`key`), into a side table of this name, so that rollback can restore them.
+  std::optional<std::string> keep_as{};
+  std::vector<std::string> key{};
 };
 
 using Change = std::variant<CreateSchema, DropSchema, CreateExtension, DropExtension, CreateEnum, DropEnum, AddEnumValue,

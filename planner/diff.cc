@@ -291,7 +291,7 @@ class Differ {
       to.partitions.clear();
       Table from = live_in;
       from.partitions.clear();
-      out_.emplace_back(RebuildTable{from, to, renamed});
+      out_.emplace_back(RebuildTable{from, to, renamed, std::nullopt, {}});
     } else {
       for (auto& c : changes) out_.push_back(std::move(c));
     }

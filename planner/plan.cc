@@ -214,6 +214,18 @@ std::vector<HazardNote> logical_hazards(const Change& change) {
                    out.push_back({Hazard::DataLoss, "partition " + c.partition.name.str() +
                                                         " and its rows are removed"});
                  },
+                 [&](const RebuildTable& c) {
+                   for (const auto& col : c.from.columns) {
+                     bool renamed = std::any_of(c.renamed.begin(), c.renamed.end(),
+                                                [&](const auto& p) { return p.second == col.name; });
+                     if (c.to.find_column(col.name) == nullptr && !renamed && !col.generated)
+                       out.push_back({Hazard::DataLoss,
+                                      "column \"" + col.name + "\" is dropped" +
+                                          (c.keep_as ? "; its values are kept aside for rollback "
+                                                       "until `keel prune`"
+                                                     : " with its values")});
+                   }
+                 },
                  [&](const DropExtension& c) {
                    out.push_back({Hazard::DataLoss, "extension \"" + c.extension.name +
                                                         "\" and the objects it owns are removed"});
@@ -272,6 +284,17 @@ void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
   for (auto& change : changes) {
     if (auto* d = std::get_if<DropTable>(&change)) {
       d->keep_as = kept_name(d->table.name.name, token);
+    } else if (auto* r = std::get_if<RebuildTable>(&change)) {
+      bool drops = false;
+      for (const auto& c : r->from.columns) {
+        bool renamed = std::any_of(r->renamed.begin(), r->renamed.end(),
+                                   [&](const auto& p) { return p.second == c.name; });
+        if (r->to.find_column(c.name) == nullptr && !renamed && !c.generated) drops = true;
+      }
+      if (drops && r->from.primary_key) {
+        r->key = r->from.primary_key->columns;
+        r->keep_as = kept_name(r->from.name.name, token);
+      }
     } else if (auto* c = std::get_if<DropColumn>(&change)) {
       const auto* table = live.find_table(c->table);
       if (table == nullptr || !table->primary_key || c->column.generated ||

@@ -28,9 +28,9 @@ step "3. Apply it (--yes: no terminal prompt)"
 run "$KEEL" apply --db "$url" examples/shop/v1 --yes
 
 step "4. The application writes rows"
-say "examples/shop/seed.sql inserts customers, products and orders"
+say "examples/shop/seed.sql inserts users, sellers, products and orders"
 sqlite3 "$db" < examples/shop/seed.sql
-sql "SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM orders) AS orders"
+sql "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM orders) AS orders"
 
 step "5. v2 changes the schema; review the plan first (markdown, as a pull-request comment)"
 run "$KEEL" plan --db "$url" examples/shop/v2 --format markdown
@@ -39,7 +39,7 @@ step "6. Apply v2"
 run "$KEEL" apply --db "$url" examples/shop/v2 --yes
 
 step "7. Someone changes the database by hand"
-sql "CREATE INDEX hand_made_idx ON customers (email)"
+sql "CREATE INDEX hand_made_idx ON users (display_name)"
 
 step "8. drift finds it (exit code 2: drift that is safe to fix)"
 set +e
@@ -48,16 +48,18 @@ code=$?
 set -e
 say "keel drift exited with $code"
 
-step "9. Put the database back in line with v2"
-run "$KEEL" apply --db "$url" examples/shop/v2 --yes
+step "9. The hand-made change is taken back, and drift agrees (exit code 0)"
+sql "DROP INDEX hand_made_idx"
+run "$KEEL" drift --db "$url" examples/shop/v2
 
 step "10. The history of this database"
 run "$KEEL" history --db "$url"
 
-step "11. Roll back to v1: every revision after the first, with the data"
-say "revision 1 is v1 on this new database; --to 1 undoes everything after it"
-run "$KEEL" rollback --db "$url" --to 1 --yes
+step "11. Roll back v2: the newest revision, data included"
+run "$KEEL" rollback --db "$url" --steps 1 --yes
 run "$KEEL" drift --db "$url" examples/shop/v1
-sql "SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM orders) AS orders"
+sql "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM orders) AS orders"
+sql "SELECT id, shipping_address FROM orders ORDER BY id"
+run "$KEEL" history --db "$url"
 
-step "Done: v1 -> v2 -> drift -> fix -> rollback, every row kept."
+step "Done: v1 -> rows -> v2 -> drift -> history -> rollback, every row kept."

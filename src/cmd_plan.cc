@@ -133,9 +133,18 @@ int cmd_drift(Context& ctx) {
   plan_into(p, schema);
   int code = exit_code_for(p.plan);
   std::string diff;
-  if (code != 0)
-    diff = unified_diff(state::write_toml(p.live), state::write_toml(p.desired.schema),
-                        "database", schema);
+  if (code != 0) {
+    // Directives (renamed_from, backfill) are instructions, not definitions: leave them out.
+    state::Schema desired = p.desired.schema;
+    for (auto& [name, t] : desired.tables) {
+      t.renamed_from.reset();
+      for (auto& c : t.columns) {
+        c.renamed_from.reset();
+        c.backfill.reset();
+      }
+    }
+    diff = unified_diff(state::write_toml(p.live), state::write_toml(desired), "database", schema);
+  }
   if (format == "text") {
     if (code == 0) {
       ctx.out << "In sync: the database matches " << schema << ".\n";

@@ -59,12 +59,12 @@ void run_plan(dialects::Database& db, const planner::Plan& plan, const ApplyOpti
                              plan.steps[o.index].summary, o.milliseconds);
         break;
       } catch (const dialects::DatabaseError& e) {
-        if (group.transactional) {
-          try {
-            db.rollback();
-          } catch (const dialects::DatabaseError&) {
-            // The server already ended the transaction; nothing is left to undo.
-          }
+        // A non-transactional step may have opened its own transaction (SQLite's rebuild):
+        // end whatever is open. Rolling back with none open is harmless.
+        try {
+          db.rollback();
+        } catch (const dialects::DatabaseError&) {
+          // No transaction was open, or the server already ended it.
         }
         if (recorder != nullptr) {
           // What this group recorded was rolled back with it.

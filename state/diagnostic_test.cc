@@ -33,7 +33,7 @@ TEST_CASE("a source location prints as much of file:line:col as it knows", "[uni
 TEST_CASE("a diagnostic prints like gcc, with its notes on following lines", "[unit]") {
   Diagnostic d{.loc = loc("schema/b.toml", 3, 9), .message = "table \"users\" is defined twice"};
   d.add_note(loc("schema/a.toml", 1, 9), "first defined here");
-  d.notes.push_back("a note without its own place");
+  d.notes.emplace_back("a note without its own place");
   CHECK(d.str() ==
         "schema/b.toml:3:9: error: table \"users\" is defined twice\n"
         "schema/a.toml:1:9: note: first defined here\n"

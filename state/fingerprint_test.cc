@@ -125,7 +125,7 @@ TEST_CASE("fingerprints change with every definition field", "[unit]") {
   const std::vector<Mutation> mutations = {
       {"extension added", [](Schema& s) { s.extensions.push_back({.name = "hstore"}); }},
       {"extension schema", [](Schema& s) { s.extensions[0].schema = "ext"; }},
-      {"enum value", [](Schema& s) { s.enums.begin()->second.values.push_back("meh"); }},
+      {"enum value", [](Schema& s) { s.enums.begin()->second.values.emplace_back("meh"); }},
       {"enum value order",
        [](Schema& s) {
          auto& v = s.enums.begin()->second.values;

@@ -12,7 +12,6 @@ using keel::state::Index;
 using keel::state::IndexKey;
 using keel::state::is_excluded;
 using keel::state::Partition;
-using keel::state::QualifiedName;
 using keel::state::Schema;
 using keel::state::Settings;
 using keel::state::sort_canonical;

@@ -37,6 +37,8 @@ class TempDir {
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
+  TempDir(TempDir&&) = delete;
+  TempDir& operator=(TempDir&&) = delete;
 
   void write(const std::string& name, const std::string& text) const {
     fs::create_directories((path_ / name).parent_path());

@@ -20,7 +20,7 @@ using keel::state::TypeFamily;
 namespace {
 
 // (written, canonical)
-const std::vector<std::pair<std::string, std::string>> kSpellings = {
+const std::vector<std::pair<std::string, std::string>> spellings = {
     {"int", "integer"},
     {"int4", "integer"},
     {"INTEGER", "integer"},
@@ -126,14 +126,14 @@ const std::vector<std::pair<std::string, std::string>> kSpellings = {
 }  // namespace
 
 TEST_CASE("normalize_type maps every alias and modifier to the format_type spelling", "[unit]") {
-  for (const auto& [written, canonical] : kSpellings) {
+  for (const auto& [written, canonical] : spellings) {
     INFO(written);
     CHECK(normalize_type(written) == canonical);
   }
 }
 
 TEST_CASE("a canonical type spelling normalizes to itself", "[unit]") {
-  for (const auto& [written, canonical] : kSpellings) {
+  for (const auto& [written, canonical] : spellings) {
     INFO(canonical);
     CHECK(normalize_type(canonical) == canonical);
   }

@@ -161,7 +161,7 @@ std::vector<std::vector<std::optional<std::string>>> Connection::query(const std
   std::vector<std::vector<std::optional<std::string>>> rows;
   while (stmt.step()) {
     std::vector<std::optional<std::string>> row;
-    row.reserve(stmt.column_count());
+    row.reserve(static_cast<std::size_t>(stmt.column_count()));
     for (int col = 0; col < stmt.column_count(); ++col) {
       row.push_back(stmt.is_null(col) ? std::nullopt : std::optional<std::string>(stmt.text(col)));
     }

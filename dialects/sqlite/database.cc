@@ -4,6 +4,7 @@
 
 #include "dialects/sqlite/connection.h"
 #include "dialects/sqlite/introspect.h"
+#include "dialects/sqlite/renderer.h"
 #include "dialects/sqlite/sqlite.h"
 #include "planner/plan.h"
 
@@ -21,37 +22,6 @@ std::string quote_name(std::string_view name) {
   return out + "\"";
 }
 
-// Stands in until the SQLite renderer lands (the lead's planner/render work): the capabilities
-// are SQLite's real ones, rendering refuses with a clear error.
-class PendingRenderer final : public planner::Renderer {
- public:
-  [[nodiscard]] planner::Capabilities capabilities() const override {
-    planner::Capabilities caps;
-    caps.schemas = false;
-    caps.enums = false;
-    caps.extensions = false;
-    caps.alter_column = false;
-    caps.alter_constraints = false;
-    caps.foreign_keys_in_create = true;
-    caps.comments = false;
-    caps.partitions = false;
-    caps.concurrent_indexes = false;
-    return caps;
-  }
-  [[nodiscard]] std::vector<planner::Statement> render(
-      const planner::Change& change) const override {
-    throw DatabaseError(fmt::format("sqlite cannot render {} yet", planner::describe(change)));
-  }
-  [[nodiscard]] std::vector<planner::HazardNote> hazards(
-      const planner::Change& /*change*/) const override {
-    return {};
-  }
-  [[nodiscard]] bool supports_in_place(const planner::Change& /*change*/,
-                                       const state::Table& /*live*/) const override {
-    return false;
-  }
-};
-
 class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(Connection connection) : conn_(std::move(connection)) {}
@@ -68,7 +38,24 @@ class SqliteDatabase final : public Database {
 
   [[nodiscard]] const planner::Renderer& renderer() const override { return renderer_; }
 
-  void execute(const std::string& sql) override { conn_.execute(sql); }
+  void execute(const std::string& sql) override {
+    if (sql == kForeignKeyCheck) {
+      check_foreign_keys();
+      return;
+    }
+    conn_.execute(sql);
+  }
+
+  // A failed rebuild leaves its transaction open and foreign keys off: end both.
+  void rollback() override {
+    try {
+      conn_.execute("ROLLBACK");
+    } catch (const DatabaseError&) {
+      conn_.execute("PRAGMA foreign_keys = ON");
+      throw;
+    }
+    conn_.execute("PRAGMA foreign_keys = ON");
+  }
 
   [[nodiscard]] std::vector<std::vector<std::optional<std::string>>> query(
       const std::string& sql) override {
@@ -77,6 +64,24 @@ class SqliteDatabase final : public Database {
 
   void set_lock_timeout(std::chrono::milliseconds timeout) override {
     conn_.set_busy_timeout(timeout);
+  }
+
+  // A rebuild runs PRAGMA foreign_key_check before it commits: any row it returns would be
+  // a broken reference after the commit, so the step fails naming the rows
+  // (https://www.sqlite.org/pragma.html#pragma_foreign_key_check).
+  void check_foreign_keys() {
+    auto rows = conn_.query(std::string(kForeignKeyCheck));
+    if (rows.empty()) return;
+    std::string list;
+    for (std::size_t i = 0; i < rows.size() && i < 10; ++i)
+      list += fmt::format("{}table \"{}\" rowid {} references \"{}\"", i ? "; " : "",
+                          rows[i][0].value_or("?"), rows[i][1].value_or("?"),
+                          rows[i][2].value_or("?"));
+    if (rows.size() > 10) list += fmt::format("; and {} more", rows.size() - 10);
+    throw DatabaseError(fmt::format(
+        "the change would break foreign keys, so it was rolled back: {} row(s) would reference "
+        "a missing row: {}",
+        rows.size(), list));
   }
 
   // BEGIN IMMEDIATE takes the write lock up front, so a plan never meets SQLITE_BUSY halfway
@@ -91,7 +96,7 @@ class SqliteDatabase final : public Database {
 
  private:
   Connection conn_;
-  PendingRenderer renderer_;
+  Renderer renderer_;
 };
 
 }  // namespace

@@ -94,6 +94,24 @@ std::string normalize_declared_type(std::string_view declared) {
   return ascii_lower(out);
 }
 
+Affinity type_affinity(std::string_view declared) {
+  std::string upper = ascii_upper(declared);
+  auto has = [&](std::string_view part) { return upper.find(part) != std::string::npos; };
+  if (has("INT")) {
+    return Affinity::Integer;
+  }
+  if (has("CHAR") || has("CLOB") || has("TEXT")) {
+    return Affinity::Text;
+  }
+  if (has("BLOB") || upper.find_first_not_of(" \t\n\r\f") == std::string::npos) {
+    return Affinity::Blob;
+  }
+  if (has("REAL") || has("FLOA") || has("DOUB")) {
+    return Affinity::Real;
+  }
+  return Affinity::Numeric;
+}
+
 std::optional<std::string> normalize_collation(const std::optional<std::string>& collation) {
   if (!collation || iequals(*collation, "BINARY")) {
     return std::nullopt;

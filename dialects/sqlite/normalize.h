@@ -42,6 +42,15 @@ namespace keel::dialects::sqlite {
 /// declared without a type has BLOB affinity and reads as "blob".
 [[nodiscard]] std::string normalize_declared_type(std::string_view declared);
 
+/// SQLite's five column affinities (https://www.sqlite.org/datatype3.html#type_affinity).
+enum class Affinity { Integer, Text, Blob, Real, Numeric };
+
+/// The affinity SQLite gives a column declared with type `declared`, by its rules in order:
+/// "INT" anywhere is INTEGER; "CHAR", "CLOB" or "TEXT" is TEXT; "BLOB" or no type is BLOB;
+/// "REAL", "FLOA" or "DOUB" is REAL; anything else NUMERIC (case-insensitive).
+/// Example: `type_affinity("character varying(20)")` is Affinity::Text.
+[[nodiscard]] Affinity type_affinity(std::string_view declared);
+
 /// A collation in canonical form: nullopt for SQLite's default BINARY, else the name
 /// uppercased ("nocase" is "NOCASE").
 [[nodiscard]] std::optional<std::string> normalize_collation(

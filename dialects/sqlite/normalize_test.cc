@@ -40,6 +40,37 @@ TEST_CASE("declared types take keel's neutral spelling when it is known", "[unit
   CHECK(normalize_declared_type("NVARCHAR ( 100 )") == "nvarchar(100)");
 }
 
+TEST_CASE("SQLite's affinity rules apply in order", "[unit]") {
+  CHECK(type_affinity("INT") == Affinity::Integer);
+  CHECK(type_affinity("point") == Affinity::Integer);  // "INT" wins over everything
+  CHECK(type_affinity("CHARINT") == Affinity::Integer);
+  CHECK(type_affinity("character varying(20)") == Affinity::Text);
+  CHECK(type_affinity("clob") == Affinity::Text);
+  CHECK(type_affinity("BLOB") == Affinity::Blob);
+  CHECK(type_affinity("") == Affinity::Blob);
+  CHECK(type_affinity("double precision") == Affinity::Real);
+  CHECK(type_affinity("FLOATING POINT") == Affinity::Integer);
+  CHECK(type_affinity("STRING") == Affinity::Numeric);
+  CHECK(type_affinity("timestamp with time zone") == Affinity::Numeric);
+}
+
+// Rendering writes the neutral spelling verbatim, so the spelling must not change how SQLite
+// stores values.
+TEST_CASE("normalizing a declared type never changes its affinity", "[unit]") {
+  for (const char* declared :
+       {"INT", "INTEGER", "TINYINT", "SMALLINT", "MEDIUMINT", "BIGINT", "UNSIGNED BIG INT",
+        "INT2", "INT4", "INT8", "SERIAL", "BIGSERIAL", "CHARACTER(20)", "VARCHAR(255)",
+        "VARYING CHARACTER(255)", "NCHAR(55)", "NATIVE CHARACTER(70)", "NVARCHAR(100)", "TEXT",
+        "CLOB", "CHAR", "BPCHAR", "BLOB", "", "BYTEA", "REAL", "DOUBLE", "DOUBLE PRECISION",
+        "FLOAT", "FLOAT4", "FLOAT8", "FLOAT(10)", "NUMERIC", "DECIMAL(10,5)", "BOOLEAN", "BOOL",
+        "DATE", "DATETIME", "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIME",
+        "TIMETZ", "INTERVAL", "JSON", "JSONB", "UUID", "MONEY", "BIT(3)", "VARBIT", "INET",
+        "CITEXT", "STRING", "XML", "TSVECTOR"}) {
+    INFO(declared << " -> " << normalize_declared_type(declared));
+    CHECK(type_affinity(normalize_declared_type(declared)) == type_affinity(declared));
+  }
+}
+
 TEST_CASE("collations are uppercase and BINARY is the default", "[unit]") {
   CHECK(normalize_collation(std::nullopt) == std::nullopt);
   CHECK(normalize_collation("binary") == std::nullopt);

@@ -1,0 +1,30 @@
+// SQLite's side of planning: SQL for every change kind SQLite can express, the documented
+// 12-step table rebuild for everything ALTER TABLE cannot do, and the hazards of each.
+#pragma once
+
+#include "planner/plan.h"
+
+namespace keel::dialects::sqlite {
+
+/// Prefix of the tables that hold data kept by drops until `keel prune`; hidden from inspect
+/// like every name starting with "keel_".
+inline constexpr const char* kTrashPrefix = "keel_trash_";
+
+/// Renders planner changes as SQLite 3.40 statements. Pure: needs no connection.
+class Renderer final : public planner::Renderer {
+ public:
+  [[nodiscard]] planner::Capabilities capabilities() const override;
+  [[nodiscard]] std::vector<planner::Statement> render(const planner::Change& change) const override;
+  [[nodiscard]] std::vector<planner::Statement> render_reverse(
+      const planner::Change& change) const override;
+  [[nodiscard]] std::vector<planner::HazardNote> hazards(
+      const planner::Change& change) const override;
+  [[nodiscard]] bool supports_in_place(const planner::Change& change,
+                                       const state::Table& live) const override;
+};
+
+/// Statement text the SQLite database runs as a check: it fails, naming the offending rows,
+/// when any foreign key is violated (sent as the last statement of a rebuild).
+inline constexpr const char* kForeignKeyCheck = "PRAGMA foreign_key_check";
+
+}  // namespace keel::dialects::sqlite

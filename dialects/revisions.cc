@@ -128,9 +128,10 @@ void RevisionStore::save_progress(const state::Revision& r) {
 
 void RevisionStore::finish(const state::Revision& r) {
   db_.execute(fmt::format(
-      "UPDATE {} SET status = {}, finished_at = {}, error = {}, after_toml = {}, steps_done = {},"
-      " outcomes = {} WHERE id = {}",
+      "UPDATE {} SET status = {}, finished_at = {}, to_fingerprint = {}, error = {},"
+      " after_toml = {}, steps_done = {}, outcomes = {} WHERE id = {}",
       table(), quote_literal(r.status), quote_literal(r.finished_at),
+      quote_literal(r.to_fingerprint),
       text_or_null(r.error.empty() ? std::nullopt : std::optional(r.error)),
       text_or_null(r.after_toml.empty() ? std::nullopt : std::optional(r.after_toml)), r.steps_done,
       quote_literal(state::outcomes_to_json(r.outcomes)), r.id));

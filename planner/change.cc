@@ -11,8 +11,12 @@ Change invert(const Change& change) {
           [](const DropExtension& c) -> Change { return CreateExtension{c.extension}; },
           [](const CreateEnum& c) -> Change { return DropEnum{c.enumeration}; },
           [](const DropEnum& c) -> Change { return CreateEnum{c.enumeration}; },
-          [](const AddEnumValue& c) -> Change { return ReplaceEnum{c.to, c.from, c.users}; },
-          [](const ReplaceEnum& c) -> Change { return ReplaceEnum{c.to, c.from, c.users}; },
+          [](const AddEnumValue& c) -> Change {
+            return ReplaceEnum{c.to, c.from, c.users, c.indexes, c.checks};
+          },
+          [](const ReplaceEnum& c) -> Change {
+            return ReplaceEnum{c.to, c.from, c.users, c.indexes, c.checks};
+          },
           [](const CreateTable& c) -> Change {
             return DropTable{c.table, c.with_foreign_keys, std::nullopt};
           },

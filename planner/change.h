@@ -29,6 +29,8 @@ struct AddEnumValue {
   std::optional<std::string> before{};
   std::optional<std::string> after{};
   std::vector<std::pair<QualifiedName, state::Column>> users{};  ///< for the reverse type swap
+  std::vector<std::pair<QualifiedName, state::Index>> indexes{};  ///< for the reverse type swap
+  std::vector<std::pair<QualifiedName, state::Check>> checks{};   ///< for the reverse type swap
 };
 /// A removal or reorder of enum values: the type is swapped for a new one and every column
 /// using it is converted through text.
@@ -36,6 +38,10 @@ struct ReplaceEnum {
   state::Enum from{};
   state::Enum to{};
   std::vector<std::pair<QualifiedName, state::Column>> users{};  ///< (table, column) using it
+  /// Indexes and checks whose expressions read those columns: they compare with the old type,
+  /// so they are dropped before the swap and recreated after it.
+  std::vector<std::pair<QualifiedName, state::Index>> indexes{};
+  std::vector<std::pair<QualifiedName, state::Check>> checks{};
 };
 /// Creates a table with its columns, primary key, unique constraints, checks and (where the
 /// engine cannot add them later) foreign keys. Indexes and partitions are separate changes.

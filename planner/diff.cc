@@ -138,12 +138,30 @@ class Differ {
     for (const auto& [value, info] : d.getSes().getSequence())
       if (info.type == dtl::SES_DELETE) only_adds = false;
     std::vector<std::pair<state::QualifiedName, Column>> users;
-    for (const auto& [tname, table] : live_.tables)
+    std::vector<std::pair<state::QualifiedName, state::Index>> indexes;
+    std::vector<std::pair<state::QualifiedName, state::Check>> checks;
+    for (const auto& [tname, table] : live_.tables) {
+      std::set<std::string> columns;
       for (const auto& c : table.columns)
-        if (c.type == enum_type_name(live.name) || c.type == enum_type_name(live.name) + "[]")
+        if (c.type == enum_type_name(live.name) || c.type == enum_type_name(live.name) + "[]") {
           users.emplace_back(tname, c);
+          columns.insert(c.name);
+        }
+      auto reads = [&](const std::string& text) {
+        auto words = words_of(text);
+        return std::any_of(columns.begin(), columns.end(),
+                           [&](const std::string& c) { return words.count(c) != 0; });
+      };
+      for (const auto& i : table.indexes) {
+        bool uses = i.where && reads(*i.where);
+        for (const auto& k : i.keys) uses = uses || (k.expression && reads(*k.expression));
+        if (uses) indexes.emplace_back(tname, i);
+      }
+      for (const auto& c : table.checks)
+        if (reads(c.expr)) checks.emplace_back(tname, c);
+    }
     if (!only_adds) {
-      out_.emplace_back(ReplaceEnum{live, desired, users});
+      out_.emplace_back(ReplaceEnum{live, desired, users, indexes, checks});
       return;
     }
     // Add values left to right; each is placed after the previous value of the desired
@@ -153,7 +171,7 @@ class Differ {
       const auto& v = desired.values[i];
       if (std::find(current.values.begin(), current.values.end(), v) != current.values.end())
         continue;
-      AddEnumValue add{current, current, v, std::nullopt, std::nullopt, users};
+      AddEnumValue add{current, current, v, std::nullopt, std::nullopt, users, indexes, checks};
       if (i == 0) {
         add.before = desired.values[1];
         add.to.values.insert(add.to.values.begin(), v);
@@ -339,6 +357,10 @@ class Differ {
                             [&](const DropTable& a) { touched.insert(a.table.name); },
                             [&](const RebuildTable& a) { touched.insert(a.from.name); },
                             [&](const ReplaceEnum& a) {
+                              for (const auto& [tn, col] : a.users) touched.insert(tn);
+                            },
+                            // Its reverse swaps the type, which views reading the column block.
+                            [&](const AddEnumValue& a) {
                               for (const auto& [tn, col] : a.users) touched.insert(tn);
                             },
                             [](const auto&) {}},

@@ -65,9 +65,9 @@ constexpr int kRank[] = {
     94,  // DropSchema
     0,   // CreateExtension
     93,  // DropExtension
-    1,   // CreateEnum
+    2,   // CreateEnum
     92,  // DropEnum
-    2,   // AddEnumValue
+    3,   // AddEnumValue
     32,  // ReplaceEnum
     40,  // CreateTable
     27,  // DropTable
@@ -89,7 +89,7 @@ constexpr int kRank[] = {
     41,  // AddPartition
     25,  // DropPartition
     80,  // CreateView
-    10,  // DropView
+    1,   // DropView: first, so that undoing a plan recreates views last
     45,  // SetTableComment
     81,  // SetEnumComment
     81,  // SetViewComment

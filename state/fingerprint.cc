@@ -1,5 +1,6 @@
 #include "state/fingerprint.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <stdexcept>
@@ -20,6 +21,11 @@ std::string canonical_toml(const Schema& schema) {
       column.renamed_from.reset();
       column.backfill.reset();
     }
+    // Column order is not part of a table's definition for keel (plans never rebuild a table to
+    // reorder it, and a rollback re-adds a dropped column at the end), so it is not part of
+    // the fingerprint either.
+    std::sort(table.columns.begin(), table.columns.end(),
+              [](const Column& a, const Column& b) { return a.name < b.name; });
   }
   sort_canonical(copy);
   return write_toml(copy);

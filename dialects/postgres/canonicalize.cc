@@ -452,6 +452,12 @@ class Canonicalizer {
 void canonicalize(Session& session, state::Schema& desired, const state::Schema& live,
                   bool in_transaction) {
   Canonicalizer(session, desired, live).run(in_transaction);
+  // The server's rendering is not always a fixed point: `x IN ('a', 'b')` on a varchar column
+  // renders as `x::text = ANY (ARRAY['a'::character varying, ...]::text[])`, and that text,
+  // stored again, renders as `... ARRAY['a'::character varying::text, ...]`. Plans create
+  // objects from the rendered text, so render once more: what is applied then reads back as
+  // exactly what was planned. Texts already equal to the live ones are not sent again.
+  Canonicalizer(session, desired, live).run(in_transaction);
 }
 
 }  // namespace keel::dialects::postgres

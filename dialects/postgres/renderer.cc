@@ -196,6 +196,10 @@ std::vector<Statement> replace_enum(const planner::ReplaceEnum& r) {
   const auto& name = r.from.name;
   std::string old_name = name.name + "__keel_old";
   state::QualifiedName old_q{name.schema, old_name};
+  for (const auto& [table, index] : r.indexes)
+    out.push_back({"DROP INDEX " + qualified({table.schema, index.name})});
+  for (const auto& [table, check] : r.checks)
+    out.push_back({alter(table) + "DROP CONSTRAINT " + quote_ident(check.name)});
   out.push_back({"ALTER TYPE " + qualified(name) + " RENAME TO " + quote_ident(old_name)});
   std::string values;
   for (const auto& v : r.to.values) values += (values.empty() ? "" : ", ") + quote_literal(v);
@@ -209,6 +213,10 @@ std::vector<Statement> replace_enum(const planner::ReplaceEnum& r) {
     if (column.default_sql) out.push_back({alter(table) + col + "SET DEFAULT " + *column.default_sql});
   }
   out.push_back({"DROP TYPE " + qualified(old_q)});
+  for (const auto& [table, check] : r.checks)
+    out.push_back({alter(table) + "ADD CONSTRAINT " + quote_ident(check.name) + " CHECK (" +
+                   check.expr + ")"});
+  for (const auto& [table, index] : r.indexes) out.push_back({index_sql(table, index)});
   if (r.from.comment != r.to.comment || r.to.comment)
     out.push_back({"COMMENT ON TYPE " + qualified(name) + " IS " + comment_literal(r.to.comment)});
   return out;

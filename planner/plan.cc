@@ -71,10 +71,10 @@ constexpr int kRank[] = {
     32,  // ReplaceEnum
     40,  // CreateTable
     27,  // DropTable
-    30,  // RenameTable
+    8,   // RenameTable: early, so every later step names the table as it will be
     42,  // AddColumn
     26,  // DropColumn
-    31,  // RenameColumn
+    9,   // RenameColumn: early, for the same reason
     43,  // AlterColumn
     60,  // AddPrimaryKey
     24,  // DropPrimaryKey

@@ -71,7 +71,7 @@ void run_chunk(int chunk, int chunks) {
     std::vector<std::string> log_a;
     std::vector<std::string> log_b;
     // A: the base with a few edits (so A varies too); B: A with more edits.
-    auto a = keel::testing::mutate(base, rng, seed % 3, options, log_a);
+    auto a = keel::testing::mutate(base, rng, seed % 3, options, log_a, "a");
     for (auto& [name, t] : a.tables) {
       t.renamed_from.reset();
       for (auto& c : t.columns) {
@@ -79,7 +79,7 @@ void run_chunk(int chunk, int chunks) {
         c.backfill.reset();
       }
     }
-    auto b = keel::testing::mutate(a, rng, 1 + seed % 4, options, log_b);
+    auto b = keel::testing::mutate(a, rng, 1 + seed % 4, options, log_b, "b");
     std::vector<std::string> log;
     for (const auto& l : log_a) log.push_back("A: " + l);
     for (const auto& l : log_b) log.push_back("B: " + l);

@@ -83,8 +83,9 @@ bool per_row_values(const Column& c) {
 
 class Mutator {
  public:
-  Mutator(Schema s, std::mt19937& rng, const MutationOptions& o, std::vector<std::string>& log)
-      : s_(std::move(s)), rng_(rng), o_(o), log_(log) {}
+  Mutator(Schema s, std::mt19937& rng, const MutationOptions& o, std::vector<std::string>& log,
+          std::string tag)
+      : s_(std::move(s)), rng_(rng), o_(o), log_(log), tag_(std::move(tag)) {}
 
   Schema run(int count) {
     using Edit = bool (Mutator::*)();
@@ -114,7 +115,9 @@ class Mutator {
     for (auto& [name, t] : s_.tables) tables.push_back(&t);
     return *pick(tables, rng_);
   }
-  std::string fresh(const std::string& prefix) { return fmt::format("{}_{}", prefix, ++serial_); }
+  std::string fresh(const std::string& prefix) {
+    return fmt::format("{}_{}{}", prefix, tag_, ++serial_);
+  }
   void note(const std::string& what) { log_.push_back(what); }
 
   bool add_nullable_column() {
@@ -547,6 +550,7 @@ class Mutator {
   std::mt19937& rng_;
   const MutationOptions& o_;
   std::vector<std::string>& log_;
+  std::string tag_;
   int serial_ = 0;
 };
 
@@ -554,22 +558,22 @@ class Mutator {
 
 std::string base_schema_toml(const MutationOptions& o) {
   std::string enum_type = o.enums ? "task_status" : "text";
-  std::string s = R"([settings]
+  std::string s = R"toml([settings]
 schema = "public"
-)";
-  if (o.enums) s += R"(
+)toml";
+  if (o.enums) s += R"toml(
 [enums.task_status]
 values = ["todo", "doing", "done", "archived"]
 
 [enums.role]
 values = ["member", "owner", "guest"]
-)";
-  s += R"(
+)toml";
+  s += R"toml(
 [tables.orgs]
 primary_key = ["id"]
-)";
+)toml";
   if (o.comments) s += "comment = \"Customer organizations\"\n";
-  s += R"(
+  s += R"toml(
 [tables.orgs.columns]
 id = { type = "bigint", identity = "by default" }
 name = { type = "varchar(100)" }
@@ -584,9 +588,9 @@ primary_key = ["id"]
 id = { type = "bigint", identity = "by default" }
 org_id = { type = "bigint", references = { table = "orgs", on_delete = "cascade" } }
 email = { type = "text" }
-)";
+)toml";
   s += std::string("role = { type = \"") + (o.enums ? "role" : "text") + "\", default = \"member\" }\n";
-  s += R"(age = { type = "integer", nullable = true }
+  s += R"toml(age = { type = "integer", nullable = true }
 score = { type = "numeric(10,2)", default = 0 }
 active = { type = "boolean", default = true }
 
@@ -607,10 +611,10 @@ id = { type = "bigint", identity = "by default" }
 org_id = { type = "bigint", references = { table = "orgs" } }
 name = { type = "varchar(200)" }
 budget = { type = "numeric(12,2)", nullable = true }
-)";
+)toml";
   s += "status = { type = \"" + enum_type + "\", default = \"todo\" }\n";
   if (o.rich_types) s += "tags = { type = \"text[]\", nullable = true }\n";
-  s += R"(
+  s += R"toml(
 [[tables.projects.indexes]]
 name = "projects_org_name_idx"
 columns = ["org_id", "name DESC"]
@@ -628,13 +632,13 @@ id = { type = "bigint", identity = "by default" }
 project_id = { type = "bigint", references = { table = "projects", on_delete = "cascade" } }
 assignee_id = { type = "bigint", nullable = true, references = { table = "users", on_delete = "set null" } }
 title = { type = "text" }
-)";
+)toml";
   s += "status = { type = \"" + enum_type + "\", default = \"todo\" }\n";
-  s += R"(priority = { type = "smallint", default = 0 }
+  s += R"toml(priority = { type = "smallint", default = 0 }
 due = { type = "date", nullable = true }
-)";
+)toml";
   if (o.rich_types) s += "payload = { type = \"jsonb\", nullable = true }\n";
-  s += R"(
+  s += R"toml(
 [[tables.tasks.checks]]
 name = "tasks_priority_range"
 expr = "priority >= 0 AND priority <= 5"
@@ -656,17 +660,18 @@ primary_key = ["project_id", "name"]
 project_id = { type = "bigint", references = { table = "projects", on_delete = "cascade" } }
 name = { type = "varchar(50)" }
 color = { type = "character(7)", default = "#ffffff" }
-)";
-  if (o.views) s += R"(
+)toml";
+  if (o.views) s += R"toml(
 [views.org_names]
 sql = "SELECT id, name FROM orgs"
-)";
+)toml";
   return s;
 }
 
 state::Schema mutate(const state::Schema& schema, std::mt19937& rng, int count,
-                     const MutationOptions& options, std::vector<std::string>& log) {
-  Mutator m(schema, rng, options, log);
+                     const MutationOptions& options, std::vector<std::string>& log,
+                     const std::string& tag) {
+  Mutator m(schema, rng, options, log, tag);
   for (const auto& [name, t] : schema.tables)
     for (const auto& c : t.columns) m.base_columns_.insert(name.name + "." + c.name);
   return m.run(count);

@@ -23,9 +23,11 @@ struct MutationOptions {
 [[nodiscard]] std::string base_schema_toml(const MutationOptions& options);
 
 /// `schema` with `count` random edits; `log` gets one line per edit ("drop column users.bio").
-/// Edits keep the schema valid and keep every row the row generator writes acceptable.
+/// Edits keep the schema valid and keep every row the row generator writes acceptable. New
+/// names carry `tag`, so edits of successive calls never collide.
 [[nodiscard]] state::Schema mutate(const state::Schema& schema, std::mt19937& rng, int count,
-                                   const MutationOptions& options, std::vector<std::string>& log);
+                                   const MutationOptions& options, std::vector<std::string>& log,
+                                   const std::string& tag);
 
 /// SQL that inserts `rows` rows into every table of `schema` (parents first), with values
 /// that satisfy the base schema's constraints. `postgres` picks literal spellings.

@@ -10,8 +10,10 @@ namespace keel::state {
 
 /// The canonical text of a schema's definition: write_toml of a copy with the directives
 /// (renamed_from, backfill) removed, the settings reset to their defaults (settings say how
-/// keel reads names, not what the database holds) and every name-ordered list sorted. Two
-/// models with the same definition give the same bytes, whatever order they were built in.
+/// keel reads names, not what the database holds), every name-ordered list sorted and the
+/// columns sorted by name (plans never reorder columns, so column order is not part of a
+/// table's definition here). Two models with the same definition give the same bytes,
+/// whatever order they were built in.
 [[nodiscard]] std::string canonical_toml(const Schema& schema);
 
 /// "sha256:" followed by the 64 lowercase hex digits of SHA-256(canonical_toml(schema)).

@@ -368,8 +368,9 @@ class Differ {
     }
     for (const auto& [name, view] : live_.views) {
       auto it = desired_.views.find(name);
+      const state::View& read = view;  // lambdas may not capture structured bindings (clang 14)
       bool reads_touched = std::any_of(touched.begin(), touched.end(),
-                                       [&](const auto& t) { return view_reads(view, t); });
+                                       [&](const auto& t) { return view_reads(read, t); });
       if (it == desired_.views.end()) {
         out_.emplace_back(DropView{view});
       } else if (it->second.sql != view.sql || reads_touched) {

@@ -261,13 +261,14 @@ int cmd_erd(Context& ctx) {
       }
       ctx.out << "  }\n";
     }
-    for (const auto& [name, t] : s.tables)
-      for (const auto& f : t.foreign_keys) {
+    for (const auto& [name, table] : s.tables)
+      for (const auto& f : table.foreign_keys) {
+        const state::Table& t = table;  // lambdas may not capture structured bindings (clang 14)
         bool optional = std::any_of(f.columns.begin(), f.columns.end(), [&](const auto& c) {
           const auto* col = t.find_column(c);
           return col != nullptr && col->nullable;
         });
-        ctx.out << "  " << id(f.ref_table) << (optional ? " |o--o{ " : " ||--o{ ") << id(name)
+        ctx.out << "  " << id(f.ref_table) << (optional ? " |o--o{ " : " ||--o{ ") << id(table.name)
                 << " : \"" << f.name << "\"\n";
       }
   } else {

@@ -683,7 +683,8 @@ std::vector<std::string> insert_rows(const state::Schema& schema, int rows, bool
   std::set<QualifiedName> done;
   while (order.size() < schema.tables.size()) {
     bool progress = false;
-    for (const auto& [name, t] : schema.tables) {
+    for (const auto& [key, t] : schema.tables) {
+      const QualifiedName& name = key;  // lambdas may not capture structured bindings (clang 14)
       if (done.count(name)) continue;
       bool ready = std::all_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const auto& f) {
         return f.ref_table == name || done.count(f.ref_table) || !schema.find_table(f.ref_table);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "dialects/sql.h"
 #include "dialects/sqlite/connection.h"
 #include "dialects/sqlite/introspect.h"
 #include "dialects/sqlite/renderer.h"
@@ -41,6 +42,20 @@ class SqliteDatabase final : public Database {
   void execute(const std::string& sql) override {
     if (sql == kForeignKeyCheck) {
       check_foreign_keys();
+      return;
+    }
+    if (sql.starts_with(kSaveTriggers)) {
+      std::string table = sql.substr(std::string_view(kSaveTriggers).size());
+      saved_triggers_.clear();
+      for (const auto& row : conn_.query(
+               "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL AND "
+               "tbl_name = " + quote_literal(table) + " ORDER BY name"))
+        if (row.at(0)) saved_triggers_.push_back(*row[0]);
+      return;
+    }
+    if (sql.starts_with(kRestoreTriggers)) {
+      for (const auto& trigger : saved_triggers_) conn_.execute(trigger);
+      saved_triggers_.clear();
       return;
     }
     conn_.execute(sql);
@@ -97,6 +112,7 @@ class SqliteDatabase final : public Database {
  private:
   Connection conn_;
   Renderer renderer_;
+  std::vector<std::string> saved_triggers_;  ///< between the two trigger markers of a rebuild
 };
 
 }  // namespace

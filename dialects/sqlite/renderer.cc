@@ -45,7 +45,20 @@ std::string action(state::FkAction a) {
 /// A default SQLite accepts bare (also in ADD COLUMN): a string, number, NULL, TRUE/FALSE.
 bool literal_default(const std::string& d) {
   if (d.empty()) return false;
-  if (d.front() == '\'' && d.back() == '\'') return true;
+  if (d.front() == '\'') {
+    // One string token: the closing quote is the last character ('' is an escaped quote).
+    std::size_t i = 1;
+    while (i < d.size()) {
+      if (d[i] == '\'' && i + 1 < d.size() && d[i + 1] == '\'') {
+        i += 2;
+      } else if (d[i] == '\'') {
+        return i + 1 == d.size();
+      } else {
+        ++i;
+      }
+    }
+    return false;
+  }
   std::string upper;
   for (char c : d) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper == "NULL" || upper == "TRUE" || upper == "FALSE") return true;
@@ -141,7 +154,9 @@ std::vector<Statement> rebuild(const state::Table& to,
                                const std::vector<Statement>& after_copy) {
   const std::string name = to.name.name;
   const std::string temp = "keel_new_" + name;
-  std::vector<Statement> out{{"PRAGMA foreign_keys = OFF", false}, {"BEGIN IMMEDIATE", false}};
+  std::vector<Statement> out{{"PRAGMA foreign_keys = OFF", false},
+                             {"BEGIN IMMEDIATE", false},
+                             {std::string(kSaveTriggers) + name, false}};
   for (const auto& s : before_copy) out.push_back({s.sql, false});
   out.push_back({create_table_sql(to, temp), false});
   std::string cols;
@@ -155,6 +170,7 @@ std::vector<Statement> rebuild(const state::Table& to,
   out.push_back({"DROP TABLE " + q(name), false});
   out.push_back({"ALTER TABLE " + q(temp) + " RENAME TO " + q(name), false});
   for (const auto& i : to.indexes) out.push_back({index_sql(name, i), false});
+  out.push_back({std::string(kRestoreTriggers) + name, false});
   for (const auto& s : after_copy) out.push_back({s.sql, false});
   out.push_back({kForeignKeyCheck, false});
   out.push_back({"COMMIT", false});

@@ -27,4 +27,11 @@ class Renderer final : public planner::Renderer {
 /// when any foreign key is violated (sent as the last statement of a rebuild).
 inline constexpr const char* kForeignKeyCheck = "PRAGMA foreign_key_check";
 
+/// A rebuild drops the old table and with it the table's triggers, which keel does not model.
+/// These two statements (SQL comments, so a script run by hand skips them) make the SQLite
+/// database save the triggers of the named table before the drop and create them again after
+/// the rename, so a rebuild never loses a trigger.
+inline constexpr const char* kSaveTriggers = "-- keel: save the triggers of table ";
+inline constexpr const char* kRestoreTriggers = "-- keel: restore the triggers of table ";
+
 }  // namespace keel::dialects::sqlite

@@ -309,6 +309,12 @@ class Differ {
       to.partitions.clear();
       Table from = live_in;
       from.partitions.clear();
+      // Both shapes rebuild only the indexes that stay; dropped and new ones are their own
+      // steps, so undoing the rebuild does not recreate an index another step recreates.
+      from.indexes.clear();
+      for (const auto& i : live_in.indexes)
+        if (std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return k.name == i.name; }))
+          from.indexes.push_back(i);
       out_.emplace_back(RebuildTable{from, to, renamed, std::nullopt, {}});
     } else {
       for (auto& c : changes) out_.push_back(std::move(c));

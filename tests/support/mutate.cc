@@ -705,6 +705,17 @@ std::vector<std::string> insert_rows(const state::Schema& schema, int rows, bool
       std::vector<std::string> values;
       for (const auto& c : t->columns) {
         if (c.generated) continue;
+        // SQLite holds enums as text limited by a CHECK named <table>_<column>_enum.
+        auto enum_check = std::find_if(t->checks.begin(), t->checks.end(), [&](const auto& k) {
+          return k.name == t->name.name + "_" + c.name + "_enum";
+        });
+        if (enum_check != t->checks.end()) {
+          // The first value listed in the CHECK: "col" IN ('a', 'b').
+          auto open = enum_check->expr.find('\'');
+          auto close = enum_check->expr.find('\'', open + 1);
+          values.push_back(enum_check->expr.substr(open, close - open + 1));
+          continue;
+        }
         bool fk = false;
         for (const auto& f : t->foreign_keys)
           if (std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end()) fk = true;

@@ -216,4 +216,15 @@ std::string qualified(const state::QualifiedName& name) {
   return quote_ident(name.schema) + "." + quote_ident(name.name);
 }
 
+std::string fk_action_sql(state::FkAction action) {
+  switch (action) {
+    case state::FkAction::NoAction: return "NO ACTION";
+    case state::FkAction::Restrict: return "RESTRICT";
+    case state::FkAction::Cascade: return "CASCADE";
+    case state::FkAction::SetNull: return "SET NULL";
+    case state::FkAction::SetDefault: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
 }  // namespace keel::dialects

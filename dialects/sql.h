@@ -29,4 +29,8 @@ namespace keel::dialects {
 /// True when `word` (lowercase) is a PostgreSQL 15 keyword that quote_ident must quote.
 [[nodiscard]] bool is_quoted_keyword(std::string_view word);
 
+/// The SQL spelling of a foreign key action: "NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
+/// "SET DEFAULT" (the same in PostgreSQL and SQLite).
+[[nodiscard]] std::string fk_action_sql(state::FkAction action);
+
 }  // namespace keel::dialects

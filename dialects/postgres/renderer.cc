@@ -18,17 +18,6 @@ std::string ident_list(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string action(state::FkAction a) {
-  switch (a) {
-    case state::FkAction::NoAction: return "NO ACTION";
-    case state::FkAction::Restrict: return "RESTRICT";
-    case state::FkAction::Cascade: return "CASCADE";
-    case state::FkAction::SetNull: return "SET NULL";
-    case state::FkAction::SetDefault: return "SET DEFAULT";
-  }
-  return "NO ACTION";
-}
-
 std::string deferral(bool deferrable, bool initially_deferred) {
   if (!deferrable) return "";
   return initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
@@ -41,8 +30,8 @@ std::string comment_literal(const std::optional<std::string>& c) {
 std::string fk_definition(const state::ForeignKey& fk) {
   std::string s = "FOREIGN KEY (" + ident_list(fk.columns) + ") REFERENCES " +
                   qualified(fk.ref_table) + " (" + ident_list(fk.ref_columns) + ")";
-  if (fk.on_update != state::FkAction::NoAction) s += " ON UPDATE " + action(fk.on_update);
-  if (fk.on_delete != state::FkAction::NoAction) s += " ON DELETE " + action(fk.on_delete);
+  if (fk.on_update != state::FkAction::NoAction) s += " ON UPDATE " + fk_action_sql(fk.on_update);
+  if (fk.on_delete != state::FkAction::NoAction) s += " ON DELETE " + fk_action_sql(fk.on_delete);
   return s + deferral(fk.deferrable, fk.initially_deferred);
 }
 

@@ -31,17 +31,6 @@ std::string q_list(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string action(state::FkAction a) {
-  switch (a) {
-    case state::FkAction::NoAction: return "NO ACTION";
-    case state::FkAction::Restrict: return "RESTRICT";
-    case state::FkAction::Cascade: return "CASCADE";
-    case state::FkAction::SetNull: return "SET NULL";
-    case state::FkAction::SetDefault: return "SET DEFAULT";
-  }
-  return "NO ACTION";
-}
-
 /// A default SQLite accepts bare (also in ADD COLUMN): a string, number, NULL, TRUE/FALSE.
 bool literal_default(const std::string& d) {
   if (d.empty()) return false;
@@ -102,8 +91,8 @@ std::string column_definition(const state::Table* table, const state::Column& c)
 std::string fk_definition(const state::ForeignKey& fk) {
   std::string s = "FOREIGN KEY (" + q_list(fk.columns) + ") REFERENCES " + q(fk.ref_table.name) +
                   " (" + q_list(fk.ref_columns) + ")";
-  if (fk.on_update != state::FkAction::NoAction) s += " ON UPDATE " + action(fk.on_update);
-  if (fk.on_delete != state::FkAction::NoAction) s += " ON DELETE " + action(fk.on_delete);
+  if (fk.on_update != state::FkAction::NoAction) s += " ON UPDATE " + fk_action_sql(fk.on_update);
+  if (fk.on_delete != state::FkAction::NoAction) s += " ON DELETE " + fk_action_sql(fk.on_delete);
   if (fk.deferrable) s += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
   return s;
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "dialects/sql.h"
 #include "src/cli.h"
 #include "state/fingerprint.h"
+#include "state/toml_reader.h"
 #include "state/toml_writer.h"
 #include "tests/support/mutate.h"
 
@@ -151,6 +153,33 @@ std::string check_convergence(const std::string& url, const std::function<void()
     if (restored[key] != value)
       return fail(fmt::format("{}.{} not restored by rollback: before [{}] after [{}]", key.first,
                               key.second, value, restored[key]));
+  }
+  return "";
+}
+
+std::string check_seeds(const std::string& url, const std::function<void()>& reset,
+                        const MutationOptions& options, int first, int last,
+                        const std::string& work_dir) {
+  auto base = state::read_schema_string(base_schema_toml(options), "base.toml").schema;
+  for (int seed = first; seed < last; ++seed) {
+    std::mt19937 rng(static_cast<unsigned>(seed));
+    std::vector<std::string> log_a;
+    std::vector<std::string> log_b;
+    // A: the base with a few edits (so A varies too), without directives; B: A with more.
+    auto a = mutate(base, rng, seed % 3, options, log_a, "a");
+    for (auto& [name, t] : a.tables) {
+      t.renamed_from.reset();
+      for (auto& c : t.columns) {
+        c.renamed_from.reset();
+        c.backfill.reset();
+      }
+    }
+    auto b = mutate(a, rng, 1 + seed % 4, options, log_b, "b");
+    std::vector<std::string> log;
+    for (const auto& l : log_a) log.push_back("A: " + l);
+    for (const auto& l : log_b) log.push_back("B: " + l);
+    auto problem = check_convergence(url, reset, a, b, log, work_dir);
+    if (!problem.empty()) return fmt::format("seed {}: {}", seed, problem);
   }
   return "";
 }

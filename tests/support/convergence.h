@@ -29,4 +29,13 @@ int keel(const std::vector<std::string>& args, std::string& out, std::string& er
                                             const std::vector<std::string>& mutations,
                                             const std::string& work_dir);
 
+struct MutationOptions;
+
+/// Runs check_convergence for seeds [first, last): A is the base schema of `options` with a
+/// few edits, B is A with a few more. Returns "" when every pair converges, else the first
+/// failure with its seed.
+[[nodiscard]] std::string check_seeds(const std::string& url, const std::function<void()>& reset,
+                                      const MutationOptions& options, int first, int last,
+                                      const std::string& work_dir);
+
 }  // namespace keel::testing

@@ -27,8 +27,8 @@ std::string destructive_refusal(const planner::Plan& plan) {
 }
 
 /// A new revision for `plan`, filled with who, when and what.
-state::Revision new_revision(dialects::Database& db, const planner::Plan& plan,
-                             const std::string& kind, const std::string& desired_toml) {
+state::Revision new_revision(const planner::Plan& plan, const std::string& kind,
+                             const std::string& desired_toml) {
   state::Revision r;
   r.kind = kind;
   r.keel_version = kVersion;
@@ -38,7 +38,6 @@ state::Revision new_revision(dialects::Database& db, const planner::Plan& plan,
   r.to_fingerprint = plan.to_fingerprint;
   r.desired_toml = desired_toml;
   r.plan_json = planner::to_json(plan, kVersion);
-  (void)db;
   return r;
 }
 
@@ -58,8 +57,9 @@ void run_recorded(dialects::Database& db, dialects::RevisionStore& store, state:
   }
   r.status = "applied";
   r.finished_at = state::now_iso8601();
-  r.after_toml = state::write_toml(db.inspect(plan.settings));
-  r.to_fingerprint = state::fingerprint(db.inspect(plan.settings));
+  const auto after = db.inspect(plan.settings);
+  r.after_toml = state::write_toml(after);
+  r.to_fingerprint = state::fingerprint(after);
   store.finish(r);
 }
 
@@ -154,7 +154,7 @@ int cmd_apply(Context& ctx) {
     }
   }
   auto start = std::chrono::steady_clock::now();
-  auto r = new_revision(db, plan, "apply", desired_toml);
+  auto r = new_revision(plan, "apply", desired_toml);
   r.parent = parent;
   run_recorded(db, store, r, plan, options, ctx);
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
@@ -239,7 +239,7 @@ int cmd_rollback(Context& ctx) {
       step.own_transaction = s.own_transaction;
       undo.steps.push_back(std::move(step));
     }
-    auto r = new_revision(*db, undo, "rollback", target.desired_toml);
+    auto r = new_revision(undo, "rollback", target.desired_toml);
     r.target = target.id;
     r.parent = store.latest_id();
     ctx.err << fmt::format("Rolling back revision {} ({} step(s)).\n", target.id, undo.steps.size());

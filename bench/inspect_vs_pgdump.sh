@@ -3,14 +3,14 @@
 #
 #   bench/inspect_vs_pgdump.sh [--header] URL
 #
-# KEEL is the keel binary (default build/keel); RUNS the number of timed runs (default 5; the
-# median is reported) after one untimed warm-up run of each command. hyperfine is used when it
-# is installed, otherwise a loop timed with `date +%s.%N`. When KEEL is not executable its
-# column says "n/a" and only pg_dump is timed.
+# KEEL is the keel binary (default build-bench/keel, else build/keel); BENCH_RUNS the number of
+# timed runs (default 5; the median is reported) after one untimed warm-up run of each
+# command, as bench/lib.sh measures them (also the peak RSS, not printed here). When KEEL is
+# not executable its column says "n/a" and only pg_dump is timed.
 #
-#   | tables | keel inspect (s) | pg_dump --schema-only (s) | pg_dump / keel |
+#   | tables | keel inspect (s) | pg_dump --schema-only (s) | keel / pg_dump |
 #   |---:|---:|---:|---:|
-#   | 1000 | 0.412 | 1.907 | 4.6x |
+#   | 1000 | 0.412 | 1.907 | 0.22 |
 set -euo pipefail
 
 die() {
@@ -24,16 +24,21 @@ if [[ ${1:-} == --header ]]; then
 fi
 [[ $# -eq 1 ]] || die "usage: bench/inspect_vs_pgdump.sh [--header] URL" 2
 url=$1
-keel=${KEEL:-build/keel}
-[[ ${RUNS:-5} =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer" 2
 for tool in psql pg_dump; do
   command -v "$tool" >/dev/null || die "$tool not found"
 done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+keel=${KEEL:-}
+if [[ -z $keel ]]; then
+  keel=$here/../build-bench/keel
+  [[ -x $keel ]] || keel=$here/../build/keel
+fi
+BENCH_TMP=$(mktemp -d)
+BENCH_RUNS_FILE=$BENCH_TMP/runs.tsv
+trap 'rm -rf "$BENCH_TMP"' EXIT
 # shellcheck source=lib.sh
 source "$here/lib.sh"
-BENCH_TMP=$(mktemp -d)
-trap 'rm -rf "$BENCH_TMP"' EXIT
+[[ $BENCH_RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer" 2
 
 tables=$(psql "$url" -X -Atq -v ON_ERROR_STOP=1 -c "
   SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -41,19 +46,21 @@ tables=$(psql "$url" -X -Atq -v ON_ERROR_STOP=1 -c "
     AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'keel')
     AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'")
 
-quoted_url=$(printf '%q' "$url")
-dump=$(bench_time "pg_dump" "pg_dump --schema-only $quoted_url") ||
-  die "pg_dump failed"
+bench_figure pg "$tables" pg_dump 0 - - -- pg_dump --schema-only "$url" || die "pg_dump failed"
+read -r dump _ <<<"$(bench_summary pg "$tables" pg_dump)"
+inspect="n/a"
 if [[ -x $keel ]]; then
-  inspect=$(bench_time "keel inspect" \
-    "$(printf '%q' "$keel") inspect --db $quoted_url -o /dev/null") || true
+  if bench_figure pg "$tables" keel_inspect 0 - - -- "$keel" inspect --db "$url" -o /dev/null; then
+    read -r inspect _ <<<"$(bench_summary pg "$tables" keel_inspect)"
+  fi
 else
   echo "inspect_vs_pgdump.sh: $keel is not an executable (set KEEL); timing pg_dump only" >&2
-  inspect="n/a"
 fi
+ratio=$(awk -v a="$inspect" -v b="$dump" 'BEGIN {
+  if (a ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else printf "n/a" }')
 
 if [[ $header -eq 1 ]]; then
-  echo "| tables | keel inspect (s) | pg_dump --schema-only (s) | pg_dump / keel |"
+  echo "| tables | keel inspect (s) | pg_dump --schema-only (s) | keel / pg_dump |"
   echo "|---:|---:|---:|---:|"
 fi
-echo "| $tables | $inspect | $dump | $(bench_ratio "$dump" "$inspect") |"
+echo "| $tables | $(bench_time_fmt "$inspect") | $(bench_time_fmt "$dump") | $ratio |"

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Generates an N-table benchmark schema and loads it into a fresh PostgreSQL database.
+# Generates an N-table benchmark schema and its changed variant, and loads both into fresh
+# PostgreSQL databases.
 #
 #   bench/load_pg.sh URL N [SEED]
 #
 # URL is a libpq URL or key=value string of a role that may create databases; the server's
-# database in it is only used to (re)create the benchmark database. The new database is
-# keel_bench_<N> (override with BENCH_DB); it is dropped first if it exists. The generated files
-# go to BENCH_DIR (default /tmp/keel-bench/<N>-<SEED>):
+# database in it is only used to (re)create the benchmark databases: keel_bench_<N> (override
+# with BENCH_DB) with the base schema, and <that name>_changed with the variant in which
+# CHANGED percent (default 5) of the tables are changed. Both are dropped first if they exist,
+# and both load at the same time (two psql sessions). BENCH_LOAD_CHANGED=0 loads the base only.
+# The generated files go to BENCH_DIR (default /tmp/keel-bench/<N>-<SEED>):
 #
-#   schema.d/      the PostgreSQL DDL, one file per BENCH_CHUNK tables (default 500)
-#   schema.toml    the same schema as keel TOML: `keel plan` of it against the database is empty
-#   changed.toml   the schema with CHANGED percent (default 5) of the tables changed
-#   changes.log    one line per change in changed.toml
+#   schema.d/      the PostgreSQL DDL of the base, one file per BENCH_CHUNK tables (default 250)
+#   changed.d/     the same for the variant
+#   schema.toml    the base as keel TOML: `keel plan` of it against the base database is empty
+#   changed.toml   the variant as keel TOML
+#   changes.log    one line per change the variant makes
 #
 # Each chunk loads in one transaction (psql -1): a single transaction creating thousands of
-# tables runs out of lock slots at the default max_locks_per_transaction.
-# The last line on stdout is the URL of the loaded database; progress goes to stderr.
+# tables runs out of lock slots at the default max_locks_per_transaction, and so do two
+# concurrent 500-table transactions (the lock table is shared by the server).
+# The last two lines on stdout are the URLs of the base and the changed database (the second
+# is missing with BENCH_LOAD_CHANGED=0); progress goes to stderr.
 set -euo pipefail
 
 usage() {
@@ -36,50 +42,65 @@ seed=${3:-1}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 db=${BENCH_DB:-keel_bench_${tables}}
 dir=${BENCH_DIR:-/tmp/keel-bench/${tables}-${seed}}
-chunk=${BENCH_CHUNK:-500}
+chunk=${BENCH_CHUNK:-250}
 changed=${CHANGED:-5}
+load_changed=${BENCH_LOAD_CHANGED:-1}
 [[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || die "BENCH_DB must be a plain lowercase name" 2
 
 for tool in psql python3; do
   command -v "$tool" >/dev/null || die "$tool not found"
 done
 
-# The URL of database $db on the same server (libpq: a later dbname= wins in key=value form).
-db_url=$(python3 - "$url" "$db" <<'EOF'
-import sys
-import urllib.parse as up
-
-url, db = sys.argv[1], sys.argv[2]
-if url.startswith(("postgresql://", "postgres://")):
-    p = up.urlsplit(url)
-    query = [(k, v) for k, v in up.parse_qsl(p.query, keep_blank_values=True) if k != "dbname"]
-    print(up.urlunsplit((p.scheme, p.netloc, "/" + db, up.urlencode(query, safe="/"), p.fragment)))
-else:
-    print(f"{url} dbname={db}")
-EOF
-)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+db_url() { bench_db_url "$url" "$1"; }
 
 mkdir -p "$dir"
-echo "load_pg.sh: generating $tables tables (seed $seed) in $dir" >&2
+echo "load_pg.sh: generating $tables tables (seed $seed, $changed% changed) in $dir" >&2
 gen() { python3 "$here/gen_schema.py" --tables "$tables" --seed "$seed" "$@"; }
 gen --format pg-sql --split --per-file "$chunk" -o "$dir/schema.d"
 gen --format toml -o "$dir/schema.toml"
 gen --format toml --changed "$changed" --log-changes "$dir/changes.log" -o "$dir/changed.toml"
+if [[ $load_changed == 1 ]]; then
+  gen --format pg-sql --changed "$changed" --split --per-file "$chunk" -o "$dir/changed.d"
+fi
 
-echo "load_pg.sh: recreating database $db" >&2
-psql "$url" -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" \
-  -c "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\""
+# load NAME DDL_DIR: recreates database NAME and loads the files of DDL_DIR into it.
+load() {
+  local name=$1 ddl=$2 target file start end count
+  target=$(db_url "$name")
+  psql "$url" -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" \
+    -c "DROP DATABASE IF EXISTS \"$name\"" -c "CREATE DATABASE \"$name\""
+  start=$EPOCHREALTIME
+  for file in "$ddl"/*.sql; do
+    psql "$target" -X -q -v ON_ERROR_STOP=1 -1 -f "$file"
+  done
+  end=$EPOCHREALTIME
+  count=$(psql "$target" -X -Atc "
+    SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public'")
+  awk -v s="$start" -v e="$end" -v n="$count" -v d="$name" \
+    'BEGIN { printf "load_pg.sh: loaded %d tables into %s in %.1f s\n", n, d, e - s }' >&2
+}
 
-start=$(date +%s.%N)
-for file in "$dir"/schema.d/*.sql; do
-  psql "$db_url" -q -v ON_ERROR_STOP=1 -1 -f "$file"
+pids=()
+load "$db" "$dir/schema.d" &
+pids+=($!)
+if [[ $load_changed == 1 ]]; then
+  load "${db}_changed" "$dir/changed.d" &
+  pids+=($!)
+fi
+status=0
+for pid in "${pids[@]}"; do
+  wait "$pid" || status=1
 done
-end=$(date +%s.%N)
+[[ $status -eq 0 ]] || die "loading failed"
 
-count=$(psql "$db_url" -X -Atc "
+count=$(psql "$(db_url "$db")" -X -Atc "
   SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public'")
-[[ $count -eq $tables ]] || die "expected $tables tables, found $count"
-awk -v s="$start" -v e="$end" -v n="$count" \
-  'BEGIN { printf "load_pg.sh: loaded %d tables in %.1f s\n", n, e - s }' >&2
-echo "$db_url"
+[[ $count -eq $tables ]] || die "expected $tables tables in $db, found $count"
+db_url "$db"
+if [[ $load_changed == 1 ]]; then
+  db_url "${db}_changed"
+fi

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -26,6 +28,13 @@ class DatabaseError : public std::runtime_error {
  private:
   std::string sqlstate_;
   std::string statement_;
+};
+
+/// What one batch of a backfill did.
+struct BackfillBatch {
+  std::int64_t rows = 0;          ///< rows filled by the batch
+  std::vector<std::string> last{};  ///< where the batch ended: the next batch starts after it
+  bool done = false;              ///< no rows were left to visit: nothing was done
 };
 
 /// A live connection to one database. The only place engine handles live.
@@ -76,6 +85,31 @@ class Database {
   }
   /// True when the table holds at least one row.
   [[nodiscard]] virtual bool has_rows(const state::QualifiedName& table) = 0;
+
+  /// Fills the next batch of at most `limit` rows of `backfill` after position `after` (empty:
+  /// the start), in the current transaction. Positions are primary-key values as text (or
+  /// the engine's physical position for a table without one); they are stored in revisions
+  /// so that a killed apply resumes after the last committed batch.
+  virtual BackfillBatch backfill_batch(const planner::Backfill& backfill,
+                                       const std::vector<std::string>& after, std::int64_t limit) {
+    (void)backfill;
+    (void)after;
+    (void)limit;
+    throw DatabaseError(engine() + " cannot run batched backfills");
+  }
+  /// How many rows `table` holds, as the engine estimates it cheaply (for progress and ETA).
+  [[nodiscard]] virtual std::optional<std::int64_t> estimated_rows(
+      const state::QualifiedName& table) {
+    (void)table;
+    return std::nullopt;
+  }
+  /// The catalogs' estimates of the size of each table `settings` manages; empty where the
+  /// engine keeps none. Cheap: one query, no scan.
+  [[nodiscard]] virtual std::map<state::QualifiedName, planner::TableSize> table_sizes(
+      const state::Settings& settings) {
+    (void)settings;
+    return {};
+  }
 };
 
 /// Opens a database from a URL: `postgresql://...` or a libpq key=value string, `sqlite:PATH`,

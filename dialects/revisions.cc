@@ -78,7 +78,7 @@ void RevisionStore::ensure() {
                 " finished_at text, from_fingerprint text NOT NULL, to_fingerprint text NOT NULL,"
                 " desired_toml text NOT NULL, after_toml text, plan_json text NOT NULL,"
                 " steps_done integer NOT NULL DEFAULT 0, outcomes text NOT NULL DEFAULT '[]',"
-                " error text)");
+                " error text, progress text)");
     // Data kept aside by drops (tables moved to the trash area, side tables of columns).
     db_.execute(std::string("CREATE TABLE IF NOT EXISTS ") + (pg ? "keel.kept" : "keel_kept") +
                 " (object text PRIMARY KEY, kind text NOT NULL, source text NOT NULL," +
@@ -91,6 +91,11 @@ void RevisionStore::ensure() {
           "the revision table was written by a newer keel (format {}, this keel knows {}): "
           "upgrade keel",
           version, kRevisionFormatVersion));
+    if (version < 2) {
+      // Format 1 had no progress column.
+      db_.execute("ALTER TABLE " + table() + " ADD COLUMN progress text");
+      db_.execute("UPDATE " + meta + " SET value = '2' WHERE key = 'format_version'");
+    }
     db_.commit();
   } catch (...) {
     db_.rollback();
@@ -122,8 +127,10 @@ void RevisionStore::start(state::Revision& r) {
 }
 
 void RevisionStore::save_progress(const state::Revision& r) {
-  db_.execute(fmt::format("UPDATE {} SET steps_done = {}, outcomes = {} WHERE id = {}", table(),
-                          r.steps_done, quote_literal(state::outcomes_to_json(r.outcomes)), r.id));
+  const auto progress = state::progress_to_json(r.progress);
+  db_.execute(fmt::format("UPDATE {} SET steps_done = {}, outcomes = {}, progress = {} WHERE id = {}",
+                          table(), r.steps_done, quote_literal(state::outcomes_to_json(r.outcomes)),
+                          progress.empty() ? "NULL" : quote_literal(progress), r.id));
 }
 
 void RevisionStore::finish(const state::Revision& r) {
@@ -147,8 +154,9 @@ std::vector<state::Revision> RevisionStore::select(const std::string& where) {
   auto rows = db_.query(
       "SELECT id, parent, kind, target, status, db_user, os_user, host, keel_version, started_at,"
       " finished_at, from_fingerprint, to_fingerprint, desired_toml, after_toml, plan_json,"
-      " steps_done, outcomes, error FROM " +
-      table() + " " + where + " ORDER BY id DESC");
+      " steps_done, outcomes, error, " +
+      std::string(format_version() >= 2 ? "progress" : "NULL") + " FROM " + table() + " " + where +
+      " ORDER BY id DESC");
   for (const auto& row : rows) {
     state::Revision r;
     r.id = std::stoll(cell(row, 0));
@@ -170,9 +178,17 @@ std::vector<state::Revision> RevisionStore::select(const std::string& where) {
     r.steps_done = static_cast<std::size_t>(std::stoull(cell(row, 16)));
     r.outcomes = state::outcomes_from_json(cell(row, 17));
     r.error = cell(row, 18);
+    r.progress = state::progress_from_json(cell(row, 19));
     out.push_back(std::move(r));
   }
   return out;
+}
+
+int RevisionStore::format_version() {
+  auto rows = db_.query(std::string("SELECT value FROM ") +
+                        (is_postgres(db_) ? "keel.meta" : "keel_meta") +
+                        " WHERE key = 'format_version'");
+  return rows.empty() ? 1 : std::stoi(cell(rows.at(0), 0));
 }
 
 std::vector<state::Revision> RevisionStore::list() { return select(""); }

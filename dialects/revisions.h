@@ -15,7 +15,9 @@
 namespace keel::dialects {
 
 /// Version of the revision table layout; a newer keel upgrades older tables in ensure().
-inline constexpr int kRevisionFormatVersion = 1;
+/// 1: the first format. 2: adds `progress` (a standalone step's statements done and a
+/// backfill's position), so that a killed apply resumes where it stopped.
+inline constexpr int kRevisionFormatVersion = 2;
 
 /// Reads and writes revisions through a Database connection.
 class RevisionStore {
@@ -29,7 +31,7 @@ class RevisionStore {
   /// Inserts `revision` with the next id (set on it) and status "applying", in its own
   /// transaction, so an interrupted apply is visible afterwards.
   void start(state::Revision& revision);
-  /// Saves progress (steps_done, outcomes); call inside the transaction that ran the steps so
+  /// Saves progress (steps_done, outcomes, progress); call inside the transaction that ran the steps so
   /// both commit together.
   void save_progress(const state::Revision& revision);
   /// Saves the final status, error, finish time and after-state.
@@ -49,6 +51,7 @@ class RevisionStore {
 
  private:
   [[nodiscard]] std::string table() const;
+  [[nodiscard]] int format_version();
   [[nodiscard]] std::vector<state::Revision> select(const std::string& where);
   Database& db_;
 };

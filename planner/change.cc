@@ -26,16 +26,20 @@ Change invert(const Change& change) {
           [](const DropColumn& c) -> Change { return AddColumn{c.table, c.column}; },
           [](const RenameColumn& c) -> Change { return RenameColumn{c.table, c.to, c.from}; },
           [](const AlterColumn& c) -> Change { return AlterColumn{c.table, c.to, c.from}; },
-          [](const AddPrimaryKey& c) -> Change { return DropPrimaryKey{c.table, c.key}; },
-          [](const DropPrimaryKey& c) -> Change { return AddPrimaryKey{c.table, c.key}; },
-          [](const AddUnique& c) -> Change { return DropUnique{c.table, c.unique}; },
-          [](const DropUnique& c) -> Change { return AddUnique{c.table, c.unique}; },
+          [](const AddPrimaryKey& c) -> Change { return DropPrimaryKey{c.table, c.key, c.partitioned}; },
+          [](const DropPrimaryKey& c) -> Change { return AddPrimaryKey{c.table, c.key, c.partitioned}; },
+          [](const AddUnique& c) -> Change { return DropUnique{c.table, c.unique, c.partitioned}; },
+          [](const DropUnique& c) -> Change { return AddUnique{c.table, c.unique, c.partitioned}; },
           [](const AddForeignKey& c) -> Change { return DropForeignKey{c.table, c.key, c.table_is_new}; },
           [](const DropForeignKey& c) -> Change { return AddForeignKey{c.table, c.key, c.table_is_new}; },
           [](const AddCheck& c) -> Change { return DropCheck{c.table, c.check}; },
           [](const DropCheck& c) -> Change { return AddCheck{c.table, c.check}; },
-          [](const CreateIndex& c) -> Change { return DropIndex{c.table, c.index, c.table_is_new}; },
-          [](const DropIndex& c) -> Change { return CreateIndex{c.table, c.index, c.table_is_new}; },
+          [](const CreateIndex& c) -> Change {
+            return DropIndex{c.table, c.index, c.table_is_new, c.partitioned};
+          },
+          [](const DropIndex& c) -> Change {
+            return CreateIndex{c.table, c.index, c.table_is_new, c.partitioned};
+          },
           [](const AddPartition& c) -> Change { return DropPartition{c.table, c.partition}; },
           [](const DropPartition& c) -> Change { return AddPartition{c.table, c.partition}; },
           [](const CreateView& c) -> Change { return DropView{c.view}; },
@@ -50,6 +54,8 @@ Change invert(const Change& change) {
             for (const auto& [to, from] : c.renamed) r.renamed.emplace_back(from, to);
             return r;
           },
+          // Validating changes no definition; dropping the constraint is its addition's undo.
+          [](const ValidateConstraint& c) -> Change { return c; },
       },
       change);
 }
@@ -63,7 +69,7 @@ std::string kind_name(const Change& change) {
       "drop_unique",      "add_foreign_key", "drop_foreign_key", "add_check",
       "drop_check",       "create_index",   "drop_index",     "add_partition",
       "drop_partition",   "create_view",    "drop_view",      "set_table_comment",
-      "set_enum_comment", "set_view_comment", "rebuild_table"};
+      "set_enum_comment", "set_view_comment", "rebuild_table", "validate_constraint"};
   static_assert(std::size(kNames) == std::variant_size_v<Change>);
   return kNames[change.index()];
 }
@@ -140,6 +146,9 @@ std::string describe(const Change& change) {
           [](const SetEnumComment& c) { return "set comment of enum " + q(c.enumeration); },
           [](const SetViewComment& c) { return "set comment of view " + q(c.view); },
           [](const RebuildTable& c) { return "rebuild table " + q(c.to.name) + " (copying its rows)"; },
+          [](const ValidateConstraint& c) {
+            return "validate " + c.what + " " + q(c.name) + " of " + q(c.table);
+          },
       },
       change);
 }

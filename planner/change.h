@@ -67,17 +67,35 @@ struct RenameColumn { QualifiedName table{}; std::string from{}; std::string to{
 /// Any change of a column's definition: type, default, nullability, identity, generated
 /// expression, collation or comment. The dialect renders only the parts that differ.
 struct AlterColumn { QualifiedName table{}; state::Column from{}; state::Column to{}; };
-struct AddPrimaryKey { QualifiedName table{}; state::PrimaryKey key{}; };
-struct DropPrimaryKey { QualifiedName table{}; state::PrimaryKey key{}; };
-struct AddUnique { QualifiedName table{}; state::UniqueConstraint unique{}; };
-struct DropUnique { QualifiedName table{}; state::UniqueConstraint unique{}; };
-struct AddForeignKey { QualifiedName table{}; state::ForeignKey key{}; bool table_is_new = false; };
+/// `partitioned`: the table is a partitioned parent, whose indexes cannot be built
+/// concurrently (the same flag on the unique, index and drop kinds below).
+struct AddPrimaryKey { QualifiedName table{}; state::PrimaryKey key{}; bool partitioned = false; };
+struct DropPrimaryKey { QualifiedName table{}; state::PrimaryKey key{}; bool partitioned = false; };
+struct AddUnique { QualifiedName table{}; state::UniqueConstraint unique{}; bool partitioned = false; };
+struct DropUnique { QualifiedName table{}; state::UniqueConstraint unique{}; bool partitioned = false; };
+/// `not_valid`: added without checking existing rows; a ValidateConstraint step follows.
+struct AddForeignKey {
+  QualifiedName table{};
+  state::ForeignKey key{};
+  bool table_is_new = false;
+  bool not_valid = false;
+};
 struct DropForeignKey { QualifiedName table{}; state::ForeignKey key{}; bool table_is_new = false; };
-struct AddCheck { QualifiedName table{}; state::Check check{}; };
+struct AddCheck { QualifiedName table{}; state::Check check{}; bool not_valid = false; };
 struct DropCheck { QualifiedName table{}; state::Check check{}; };
 /// `table_is_new` lets the dialect build the index plainly inside the creating transaction.
-struct CreateIndex { QualifiedName table{}; state::Index index{}; bool table_is_new = false; };
-struct DropIndex { QualifiedName table{}; state::Index index{}; bool table_is_new = false; };
+struct CreateIndex {
+  QualifiedName table{};
+  state::Index index{};
+  bool table_is_new = false;
+  bool partitioned = false;
+};
+struct DropIndex {
+  QualifiedName table{};
+  state::Index index{};
+  bool table_is_new = false;
+  bool partitioned = false;
+};
 struct AddPartition { QualifiedName table{}; state::Partition partition{}; };
 struct DropPartition { QualifiedName table{}; state::Partition partition{}; };
 struct CreateView { state::View view{}; };
@@ -110,13 +128,22 @@ struct RebuildTable {
   std::vector<std::string> key{};
 };
 
+/// Checks the existing rows against a constraint added NOT VALID (or left NOT VALID), in a
+/// transaction of its own so that writers are not blocked while it scans. `what` is
+/// "foreign key" or "check". Nothing to undo: dropping the constraint undoes its addition.
+struct ValidateConstraint {
+  QualifiedName table{};
+  std::string name{};
+  std::string what{};
+};
+
 using Change = std::variant<CreateSchema, DropSchema, CreateExtension, DropExtension, CreateEnum, DropEnum, AddEnumValue,
                             ReplaceEnum, CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
                             RenameColumn, AlterColumn, AddPrimaryKey, DropPrimaryKey, AddUnique,
                             DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck,
                             CreateIndex, DropIndex, AddPartition, DropPartition, CreateView,
                             DropView, SetTableComment, SetEnumComment, SetViewComment,
-                            RebuildTable>;
+                            RebuildTable, ValidateConstraint>;
 
 /// The change that undoes `change`.
 [[nodiscard]] Change invert(const Change& change);

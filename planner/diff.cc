@@ -38,6 +38,35 @@ void diff_named(const std::vector<T>& live, const std::vector<T>& desired, Drop 
   }
 }
 
+/// diff_named for constraints that may be NOT VALID in the live schema: a live constraint that
+/// differs from the desired one only by being NOT VALID calls `validate` instead of being
+/// dropped and added again.
+template <class T, class Drop, class Add, class Validate>
+void diff_validated(const std::vector<T>& live, const std::vector<T>& desired, Drop drop, Add add,
+                    Validate validate) {
+  auto name = [](const T& t) { return t.name; };
+  auto live_map = by_name(live, name);
+  auto desired_map = by_name(desired, name);
+  auto only_unvalidated = [](const T& l, const T& d) {
+    T as_valid = l;
+    as_valid.valid = d.valid;
+    return !l.valid && d.valid && as_valid == d;
+  };
+  for (const auto& [n, l] : live_map) {
+    auto it = desired_map.find(n);
+    if (it == desired_map.end() || (!(*it->second == *l) && !only_unvalidated(*l, *it->second)))
+      drop(*l);
+  }
+  for (const auto& [n, d] : desired_map) {
+    auto it = live_map.find(n);
+    if (it != live_map.end() && only_unvalidated(*it->second, *d)) {
+      validate(*d);
+    } else if (it == live_map.end() || !(*it->second == *d)) {
+      add(*d);
+    }
+  }
+}
+
 /// The identifiers a view's query mentions, lower-cased; enough to find the tables it reads.
 std::set<std::string> words_of(const std::string& sql) {
   std::set<std::string> words;
@@ -271,21 +300,39 @@ class Differ {
         changes.emplace_back(AlterColumn{t, from, c});
       }
     }
+    const bool partitioned = desired.partition_by.has_value();
     if (live.primary_key != desired.primary_key) {
-      if (live.primary_key) changes.emplace_back(DropPrimaryKey{t, *live.primary_key});
-      if (desired.primary_key) changes.emplace_back(AddPrimaryKey{t, *desired.primary_key});
+      if (live.primary_key) changes.emplace_back(DropPrimaryKey{t, *live.primary_key, partitioned});
+      if (desired.primary_key)
+        changes.emplace_back(AddPrimaryKey{t, *desired.primary_key, partitioned});
     }
     diff_named(
         live.uniques, desired.uniques,
-        [&](const auto& u) { changes.emplace_back(DropUnique{t, u}); },
-        [&](const auto& u) { changes.emplace_back(AddUnique{t, u}); });
-    diff_named(
+        [&](const auto& u) { changes.emplace_back(DropUnique{t, u, partitioned}); },
+        [&](const auto& u) { changes.emplace_back(AddUnique{t, u, partitioned}); });
+    // Checks and foreign keys on an existing table are added NOT VALID and validated in a
+    // step of their own; one left NOT VALID (by an interrupted apply) is only validated.
+    // PostgreSQL cannot add NOT VALID foreign keys to partitioned tables: those are checked
+    // as they are added.
+    const bool later = caps_.not_valid_constraints && !partitioned;
+    auto validate = [&](const std::string& name, const char* what) {
+      if (later) changes.emplace_back(ValidateConstraint{t, name, what});
+    };
+    diff_validated(
         live.checks, desired.checks, [&](const auto& c) { changes.emplace_back(DropCheck{t, c}); },
-        [&](const auto& c) { changes.emplace_back(AddCheck{t, c}); });
-    diff_named(
+        [&](const auto& c) {
+          changes.emplace_back(AddCheck{t, c, later});
+          validate(c.name, "check");
+        },
+        [&](const auto& c) { validate(c.name, "check"); });
+    diff_validated(
         live.foreign_keys, desired.foreign_keys,
         [&](const auto& f) { changes.emplace_back(DropForeignKey{t, f}); },
-        [&](const auto& f) { changes.emplace_back(AddForeignKey{t, f}); });
+        [&](const auto& f) {
+          changes.emplace_back(AddForeignKey{t, f, false, later});
+          validate(f.name, "foreign key");
+        },
+        [&](const auto& f) { validate(f.name, "foreign key"); });
 
     bool rebuild = false;
     for (const auto& c : changes)
@@ -295,8 +342,8 @@ class Differ {
     std::vector<state::Index> kept;
     diff_named(
         live.indexes, desired.indexes,
-        [&](const auto& i) { index_changes.emplace_back(DropIndex{t, i, false}); },
-        [&](const auto& i) { index_changes.emplace_back(CreateIndex{t, i, false}); });
+        [&](const auto& i) { index_changes.emplace_back(DropIndex{t, i, false, partitioned}); },
+        [&](const auto& i) { index_changes.emplace_back(CreateIndex{t, i, false, partitioned}); });
     for (const auto& i : desired.indexes) {
       const auto* l = live.find_index(i.name);
       if (l != nullptr && *l == i) kept.push_back(i);

@@ -94,6 +94,7 @@ constexpr int kRank[] = {
     81,  // SetEnumComment
     81,  // SetViewComment
     44,  // RebuildTable
+    65,  // ValidateConstraint: after every constraint is added, each in its own transaction
 };
 static_assert(std::size(kRank) == std::variant_size_v<Change>);
 
@@ -143,6 +144,7 @@ std::string sort_key(const Change& change) {
           [](const SetEnumComment& c) { return c.enumeration.str(); },
           [](const SetViewComment& c) { return c.view.str(); },
           [](const RebuildTable& c) { return c.to.name.str(); },
+          [](const ValidateConstraint& c) { return c.table.str() + "\x1f" + c.name; },
       },
       change);
 }
@@ -253,17 +255,65 @@ Plan order(std::vector<Change> changes, const Renderer& renderer) {
     step.summary = describe(change);
     step.kind = kind_name(change);
     step.forward = renderer.render(change);
-    step.reverse = renderer.render_reverse(change);
+    // Validation changes no definition: undoing the addition of the constraint is enough.
+    if (!std::holds_alternative<ValidateConstraint>(change))
+      step.reverse = renderer.render_reverse(change);
     step.hazards = logical_hazards(change);
     for (auto& h : renderer.hazards(change))
       if (!step.has(h.kind)) step.hazards.push_back(std::move(h));
     std::sort(step.hazards.begin(), step.hazards.end(),
               [](const HazardNote& a, const HazardNote& b) { return a.kind < b.kind; });
-    step.own_transaction = std::holds_alternative<AddEnumValue>(change);
+    step.own_transaction = std::holds_alternative<AddEnumValue>(change) ||
+                           std::holds_alternative<ValidateConstraint>(change);
+    step.table = table_of(change);
     step.change = std::move(change);
     plan.steps.push_back(std::move(step));
   }
   return plan;
+}
+
+std::optional<QualifiedName> table_of(const Change& change) {
+  return std::visit(
+      Overloaded{
+          [](const DropTable& c) -> std::optional<QualifiedName> { return c.table.name; },
+          [](const RenameTable& c) -> std::optional<QualifiedName> { return c.from; },
+          [](const AddColumn& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const DropColumn& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const RenameColumn& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const AlterColumn& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const AddPrimaryKey& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const DropPrimaryKey& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const AddUnique& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const DropUnique& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const AddForeignKey& c) -> std::optional<QualifiedName> {
+            if (c.table_is_new) return std::nullopt;
+            return c.table;
+          },
+          [](const DropForeignKey& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const AddCheck& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const DropCheck& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const CreateIndex& c) -> std::optional<QualifiedName> {
+            if (c.table_is_new) return std::nullopt;
+            return c.table;
+          },
+          [](const DropIndex& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const RebuildTable& c) -> std::optional<QualifiedName> { return c.from.name; },
+          [](const ValidateConstraint& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const auto&) -> std::optional<QualifiedName> { return std::nullopt; },
+      },
+      change);
+}
+
+void annotate_sizes(Plan& plan, const std::map<QualifiedName, TableSize>& live_sizes) {
+  auto sizes = live_sizes;
+  for (auto& step : plan.steps) {
+    // Renames run first; later steps name the table as it will be.
+    if (const auto* r = std::get_if<RenameTable>(&step.change); r != nullptr && sizes.count(r->from))
+      sizes[r->to] = sizes[r->from];
+    if (!step.table) continue;
+    auto it = sizes.find(*step.table);
+    if (it != sizes.end()) step.size = it->second;
+  }
 }
 
 namespace {

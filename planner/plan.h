@@ -2,6 +2,9 @@
 // hazards a reviewer must see and the reverse of every step.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,10 +36,27 @@ struct HazardNote {
   bool operator==(const HazardNote&) const = default;
 };
 
+/// A column filled in batches by the apply runner instead of one UPDATE: rows are visited in
+/// primary-key order (PostgreSQL tables without one: page ranges by ctid; SQLite: rowid),
+/// each batch commits on its own, and the last key done is recorded in the
+/// revision so that a killed apply resumes after it.
+struct Backfill {
+  QualifiedName table{};
+  std::string column{};
+  std::string expression{};  ///< SQL of the value, from the column's `backfill`
+  bool operator==(const Backfill&) const = default;
+};
+
 /// One SQL statement as the dialect renders it.
 struct Statement {
   std::string sql{};
-  bool in_transaction = true;  ///< false for CREATE INDEX CONCURRENTLY and the like
+  /// False for a statement that must run alone, outside any transaction block: CREATE INDEX
+  /// CONCURRENTLY, VALIDATE CONSTRAINT (so writers are not held behind the lock that added
+  /// it), a batched backfill. A step with such a statement runs each statement on its own.
+  bool in_transaction = true;
+  /// Set on a batched backfill: the runner fills `backfill` batch by batch, then runs `sql`
+  /// (an UPDATE of the rows still NULL) to catch rows written since.
+  std::optional<Backfill> backfill{};
   bool operator==(const Statement&) const = default;
 };
 
@@ -51,6 +71,8 @@ struct Capabilities {
   bool comments = true;
   bool partitions = true;
   bool concurrent_indexes = true;
+  /// Constraints can be added NOT VALID and validated later (a ValidateConstraint step).
+  bool not_valid_constraints = true;
 };
 
 /// The engine side of planning: renders a change to SQL and knows its lock facts.
@@ -74,6 +96,13 @@ class Renderer {
                                                const state::Table& live) const = 0;
 };
 
+/// A table's size as the catalogs estimate it (PostgreSQL reltuples and relation size).
+struct TableSize {
+  std::int64_t rows = 0;
+  std::int64_t bytes = 0;
+  bool operator==(const TableSize&) const = default;
+};
+
 /// Ordering phase of a step; steps are grouped by phase in plan output.
 enum class Phase { Prepare, Drop, Create, Alter, Constrain, Finish };
 [[nodiscard]] std::string phase_name(Phase phase);
@@ -90,6 +119,10 @@ struct Step {
   /// Must commit in a transaction of its own before later steps run (e.g. a new enum value,
   /// which later statements of the same transaction may not use).
   bool own_transaction = false;
+  /// The existing table the step works on, with the catalog's estimates of its size when the
+  /// plan was made against a live database (see annotate_sizes); empty for new objects.
+  std::optional<QualifiedName> table{};
+  std::optional<TableSize> size{};
 
   [[nodiscard]] bool has(Hazard hazard) const;
   /// True when every statement may run inside a transaction.
@@ -127,6 +160,12 @@ struct PlanOptions {
 /// primary key (or identity/generated columns) are dropped without keeping.
 void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
                        const std::string& token);
+
+/// The existing table `change` works on, if any (none for new tables, enums, views...).
+[[nodiscard]] std::optional<QualifiedName> table_of(const Change& change);
+
+/// Fills each step's `size` from estimates by table name; steps on tables not listed keep none.
+void annotate_sizes(Plan& plan, const std::map<QualifiedName, TableSize>& sizes);
 
 /// diff + order + keep_dropped_data, with fingerprints of both schemas.
 [[nodiscard]] Plan make_plan(const state::Schema& live, const state::Schema& desired,

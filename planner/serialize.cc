@@ -9,15 +9,36 @@ namespace {
 
 using nlohmann::ordered_json;
 
+ordered_json name_json(const QualifiedName& n) { return {{"schema", n.schema}, {"name", n.name}}; }
+
+QualifiedName read_name(const ordered_json& j) {
+  return {j.at("schema").get<std::string>(), j.at("name").get<std::string>()};
+}
+
 ordered_json statements(const std::vector<Statement>& list) {
   auto out = ordered_json::array();
-  for (const auto& s : list) out.push_back({{"sql", s.sql}, {"in_transaction", s.in_transaction}});
+  for (const auto& s : list) {
+    ordered_json st{{"sql", s.sql}, {"in_transaction", s.in_transaction}};
+    if (s.backfill)
+      st["backfill"] = {{"table", name_json(s.backfill->table)},
+                        {"column", s.backfill->column},
+                        {"expression", s.backfill->expression}};
+    out.push_back(st);
+  }
   return out;
 }
 
 std::vector<Statement> read_statements(const ordered_json& j) {
   std::vector<Statement> out;
-  for (const auto& s : j) out.push_back({s.at("sql").get<std::string>(), s.at("in_transaction").get<bool>()});
+  for (const auto& s : j) {
+    Statement st{s.at("sql").get<std::string>(), s.at("in_transaction").get<bool>(), std::nullopt};
+    if (s.contains("backfill")) {
+      const auto& b = s.at("backfill");
+      st.backfill = Backfill{read_name(b.at("table")), b.at("column").get<std::string>(),
+                             b.at("expression").get<std::string>()};
+    }
+    out.push_back(std::move(st));
+  }
   return out;
 }
 
@@ -52,6 +73,14 @@ std::string to_json(const Plan& plan, const std::string& keel_version) {
     step["summary"] = s.summary;
     step["transactional"] = s.transactional();
     step["own_transaction"] = s.own_transaction;
+    if (s.table) {
+      auto table = name_json(*s.table);
+      if (s.size) {
+        table["rows"] = s.size->rows;
+        table["bytes"] = s.size->bytes;
+      }
+      step["table"] = table;
+    }
     auto hz = ordered_json::array();
     for (const auto& h : s.hazards) hz.push_back({{"kind", hazard_name(h.kind)}, {"why", h.why}});
     step["hazards"] = hz;
@@ -97,6 +126,12 @@ Plan from_json(const std::string& text, const std::string& file_name, std::strin
       step.phase = parse_phase(s.at("phase").get<std::string>());
       step.summary = s.at("summary").get<std::string>();
       step.own_transaction = s.at("own_transaction").get<bool>();
+      if (s.contains("table")) {
+        const auto& t = s.at("table");
+        step.table = read_name(t);
+        if (t.contains("rows"))
+          step.size = TableSize{t.at("rows").get<std::int64_t>(), t.at("bytes").get<std::int64_t>()};
+      }
       for (const auto& h : s.at("hazards"))
         step.hazards.push_back({parse_hazard(h.at("kind").get<std::string>()), h.at("why").get<std::string>()});
       step.forward = read_statements(s.at("forward"));

@@ -60,6 +60,27 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
   return std::chrono::milliseconds(static_cast<long long>(value * factor));
 }
 
+std::int64_t parse_size(const std::string& text, const std::string& flag) {
+  std::size_t pos = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  std::string unit = text.substr(pos);
+  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  double factor = -1;
+  if (unit.empty() || unit == "B") factor = 1;
+  if (unit == "KB" || unit == "K") factor = 1024;
+  if (unit == "MB" || unit == "M") factor = 1024.0 * 1024;
+  if (unit == "GB" || unit == "G") factor = 1024.0 * 1024 * 1024;
+  if (unit == "TB" || unit == "T") factor = 1024.0 * 1024 * 1024 * 1024;
+  if (pos == 0 || factor < 0 || value < 0)
+    throw UserError(fmt::format("{} \"{}\" is not a size (e.g. 500MB, 2GB)", flag, text));
+  return static_cast<std::int64_t>(value * factor);
+}
+
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;

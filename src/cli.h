@@ -16,6 +16,7 @@ struct Terminal {
   std::istream* in = nullptr;  ///< answers to prompts
   bool interactive = false;    ///< stdin is a terminal: apply may prompt
   bool color = false;          ///< stdout is a terminal and NO_COLOR is unset
+  bool progress = false;       ///< stderr is a terminal: progress redraws in place
 };
 
 /// Runs `keel ARGS...` and returns the exit code. Results go to `out`, diagnostics and

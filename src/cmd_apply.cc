@@ -26,6 +26,25 @@ std::string destructive_refusal(const planner::Plan& plan) {
   return msg;
 }
 
+/// Refuses (before anything runs) steps that rewrite a table larger than `limit` bytes: they
+/// hold an ACCESS EXCLUSIVE lock for the whole rewrite.
+void check_rewrites(const planner::Plan& plan, std::int64_t limit, bool allowed) {
+  if (allowed) return;
+  std::string list;
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& s = plan.steps[i];
+    if (!s.has(planner::Hazard::TableRewrite) || !s.size || s.size->bytes <= limit) continue;
+    list += fmt::format("\n  step {}: {} ({})", i + 1, s.summary, size_text(*s.size));
+  }
+  if (list.empty()) return;
+  throw UserError(fmt::format(
+      "the plan rewrites tables larger than the rewrite limit ({}); readers and writers would "
+      "wait for the whole rewrite:{}\nDo it in steps instead (add a new column with a "
+      "`backfill`, move the application to it, then drop the old one), or pass "
+      "--allow-rewrite (or a larger --rewrite-limit) to rewrite in place",
+      byte_text(limit), list));
+}
+
 /// A new revision for `plan`, filled with who, when and what.
 state::Revision new_revision(const planner::Plan& plan, const std::string& kind,
                              const std::string& desired_toml) {
@@ -63,11 +82,14 @@ void run_recorded(dialects::Database& db, dialects::RevisionStore& store, state:
   store.finish(r);
 }
 
-/// Marks revisions left "applying" by a killed keel as failed, and says so.
-std::optional<std::int64_t> close_interrupted(dialects::RevisionStore& store, Context& ctx) {
+/// Marks revisions left "applying" by a killed keel as failed, and says so; they are added to
+/// `interrupted` (newest first) when given.
+std::optional<std::int64_t> close_interrupted(dialects::RevisionStore& store, Context& ctx,
+                                              std::vector<state::Revision>* interrupted = nullptr) {
   auto latest = store.latest_id();
   for (auto& r : store.list()) {
     if (r.status != "applying") continue;
+    if (interrupted != nullptr) interrupted->push_back(r);
     r.status = "failed";
     r.error = fmt::format("interrupted after {} step(s): keel stopped before the revision ended",
                           r.steps_done);
@@ -88,9 +110,13 @@ int cmd_apply(Context& ctx) {
   std::string plan_file;
   std::string lock_timeout = "5s";
   std::string lock_wait = "60s";
+  std::string batch_sleep = "0s";
+  std::string rewrite_limit = "1GB";
   bool yes = false;
   bool allow_destructive = false;
+  bool allow_rewrite = false;
   bool dry_run = false;
+  ApplyOptions options;
   app.add_option("SCHEMA", schema, "a .toml file or a directory of them");
   app.add_option("--db", url, "database URL (default: $KEEL_DATABASE_URL, $DATABASE_URL)");
   app.add_option("--plan", plan_file, "apply exactly the steps of a plan saved by `keel plan -o`");
@@ -99,12 +125,20 @@ int cmd_apply(Context& ctx) {
   app.add_flag("-y,--yes", yes, "do not ask for confirmation");
   app.add_flag("--allow-destructive", allow_destructive, "run steps that drop data");
   app.add_flag("--dry-run", dry_run, "show the SQL and change nothing");
+  app.add_option("--batch-size", options.batch_size, "rows per backfill batch (default 10000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  app.add_option("--batch-sleep", batch_sleep, "pause between backfill batches, e.g. 100ms");
+  app.add_option("--rewrite-limit", rewrite_limit,
+                 "refuse steps that rewrite a table larger than this (default 1GB)");
+  app.add_flag("--allow-rewrite", allow_rewrite, "rewrite tables of any size");
   if (auto code = parse(app, ctx)) return *code;
   if (schema.empty() == plan_file.empty())
     throw UserError("apply needs a SCHEMA or --plan PLAN.json (one of them)");
-  ApplyOptions options;
   options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
   options.lock_wait = parse_duration(lock_wait, "--lock-wait");
+  options.batch_sleep = parse_duration(batch_sleep, "--batch-sleep");
+  options.progress_bar = ctx.terminal.progress;
+  const auto limit = parse_size(rewrite_limit, "--rewrite-limit");
 
   Planned p;
   p.db = dialects::open_database(database_url(url));
@@ -120,7 +154,9 @@ int cmd_apply(Context& ctx) {
   if (!dry_run) lock.emplace(db, options.lock_wait);
   dialects::RevisionStore store(db);
   if (!dry_run) store.ensure();
-  auto parent = dry_run ? store.latest_id() : close_interrupted(store, ctx);
+  std::vector<state::Revision> interrupted;
+  auto parent = dry_run ? store.latest_id() : close_interrupted(store, ctx, &interrupted);
+  options.resume = resumable_backfills(interrupted);
 
   std::string desired_toml;
   if (saved) {
@@ -132,6 +168,7 @@ int cmd_apply(Context& ctx) {
           "{}); run `keel plan` again",
           plan_file, p.plan.from_fingerprint, live));
     desired_toml = "# applied from saved plan " + plan_file + "\n";
+    if (!p.plan.empty()) planner::annotate_sizes(p.plan, db.table_sizes(p.plan.settings));
   } else {
     plan_into(p, schema);
     desired_toml = p.desired.text;
@@ -142,6 +179,7 @@ int cmd_apply(Context& ctx) {
     return 0;
   }
   if (plan.destructive() && !allow_destructive) throw UserError(destructive_refusal(plan));
+  check_rewrites(plan, limit, allow_rewrite);
   if (dry_run) {
     ctx.out << render_sql(plan);
     return 0;
@@ -179,11 +217,17 @@ int cmd_rollback(Context& ctx) {
   app.add_flag("--force", force, "undo even if the schema changed since the revision");
   app.add_option("--lock-timeout", lock_timeout, "how long each statement may wait for a lock");
   app.add_option("--lock-wait", lock_wait, "how long to wait for another apply to finish");
+  std::string batch_sleep = "0s";
+  ApplyOptions options;
+  app.add_option("--batch-size", options.batch_size, "rows per backfill batch (default 10000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  app.add_option("--batch-sleep", batch_sleep, "pause between backfill batches, e.g. 100ms");
   if (auto code = parse(app, ctx)) return *code;
   if (to >= 0 && steps > 0) throw UserError("rollback takes --to or --steps, not both");
   if (steps < 0) throw UserError("--steps must be at least 1");
   if (to < 0 && steps == 0) steps = 1;
-  ApplyOptions options;
+  options.batch_sleep = parse_duration(batch_sleep, "--batch-sleep");
+  options.progress_bar = ctx.terminal.progress;
   options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
   options.lock_wait = parse_duration(lock_wait, "--lock-wait");
 

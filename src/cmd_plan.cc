@@ -55,6 +55,8 @@ void plan_into(Planned& p, const std::string& schema_path) {
   p.plan = planner::make_plan(p.live, p.desired.schema, p.db->renderer());
   p.plan.engine = p.db->engine();
   check_backfills(p.plan, *p.db, p.desired);
+  // Reviewers see how big each table a step works on is (one catalog query, only for a plan).
+  if (!p.plan.empty()) planner::annotate_sizes(p.plan, p.db->table_sizes(p.desired.schema.settings));
 }
 
 int cmd_validate(Context& ctx) {

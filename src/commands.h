@@ -36,6 +36,9 @@ struct Context {
 [[nodiscard]] std::chrono::milliseconds parse_duration(const std::string& text,
                                                        const std::string& flag);
 
+/// "500MB", "2GB", "1024" (bytes; units are powers of 1024); a UserError naming `flag` otherwise.
+[[nodiscard]] std::int64_t parse_size(const std::string& text, const std::string& flag);
+
 void write_file(const std::string& path, const std::string& text);
 [[nodiscard]] std::string read_file(const std::string& path);
 

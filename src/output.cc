@@ -24,6 +24,14 @@ std::string indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
+/// A statement as a reviewer reads it; a batched backfill says how keel runs it.
+std::string statement_text(const planner::Statement& st) {
+  if (!st.backfill) return st.sql + ";";
+  return "-- filled in batches (--batch-size rows, in primary-key order), each committed on its "
+         "own;\n-- then rows written meanwhile:\n" +
+         st.sql + ";";
+}
+
 std::string hazard_list(const planner::Step& s) {
   std::string out;
   for (const auto& h : s.hazards) out += (out.empty() ? "" : ", ") + planner::hazard_name(h.kind);
@@ -31,6 +39,29 @@ std::string hazard_list(const planner::Step& s) {
 }
 
 }  // namespace
+
+std::string byte_text(std::int64_t bytes) {
+  const char* units[] = {"bytes", "kB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 10 * 1024 && unit + 1 < std::size(units)) {
+    value /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.0f} {}", value, units[unit]);
+}
+
+std::string size_text(const planner::TableSize& size) {
+  std::string digits = std::to_string(size.rows);
+  std::string rows;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) rows += ',';
+    rows += digits[i];
+  }
+  std::string out = "~" + rows + (size.rows == 1 ? " row" : " rows");
+  if (size.bytes > 0) out += ", " + byte_text(size.bytes);
+  return out;
+}
 
 bool use_color(bool is_terminal) {
   const char* no_color = std::getenv("NO_COLOR");
@@ -74,12 +105,15 @@ std::string render_text(const planner::Plan& plan, bool color) {
     }
     out += fmt::format("{:>3}. {}{}\n", n, s.summary,
                        s.transactional() ? "" : paint(color, fg(fmt::color::yellow), " (outside a transaction)"));
-    for (const auto& st : s.forward) out += paint(color, fg(fmt::color::gray), indent(st.sql + ";", "       ")) + "\n";
+    for (const auto& st : s.forward)
+      out += paint(color, fg(fmt::color::gray), indent(statement_text(st), "       ")) + "\n";
     for (const auto& h : s.hazards) {
       auto style = h.kind == Hazard::DataLoss ? fg(fmt::color::red) | fmt::emphasis::bold
                                               : fg(fmt::color::yellow);
       out += "       " + paint(color, style, "! " + planner::hazard_name(h.kind)) + ": " + h.why + "\n";
     }
+    if (!s.hazards.empty() && s.size && s.table)
+      out += "       table " + s.table->str() + ": " + size_text(*s.size) + "\n";
   }
   return out;
 }
@@ -97,7 +131,7 @@ std::string render_sql(const planner::Plan& plan) {
       out += fmt::format("-- step {}/{}: {}", i + 1, plan.steps.size(), s.summary);
       if (!s.hazards.empty()) out += " [" + hazard_list(s) + "]";
       out += "\n";
-      for (const auto& st : s.forward) out += st.sql + ";\n";
+      for (const auto& st : s.forward) out += statement_text(st) + "\n";
     }
     if (g.transactional) out += "COMMIT;\n";
   }
@@ -116,9 +150,10 @@ std::string render_markdown(const planner::Plan& plan, const std::string& title)
     out += "#### Hazards\n\n";
     for (std::size_t i = 0; i < plan.steps.size(); ++i)
       for (const auto& h : plan.steps[i].hazards)
-        out += fmt::format("- {} **{}** step {} ({}): {}\n",
+        out += fmt::format("- {} **{}** step {} ({}{}): {}\n",
                            h.kind == Hazard::DataLoss ? "🛑" : "⚠️", planner::hazard_name(h.kind),
-                           i + 1, plan.steps[i].summary, h.why);
+                           i + 1, plan.steps[i].summary,
+                           plan.steps[i].size ? "; " + size_text(*plan.steps[i].size) : "", h.why);
     out += "\n";
   }
   out += "#### Steps\n\n| # | phase | step | hazards |\n|---:|---|---|---|\n";

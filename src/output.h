@@ -10,6 +10,11 @@ namespace keel::cli {
 /// Whether to colour output: only on a terminal and when NO_COLOR is unset.
 [[nodiscard]] bool use_color(bool is_terminal);
 
+/// "85 MB", "1.2 GB", "640 kB" (powers of 1024, as PostgreSQL's pg_size_pretty).
+[[nodiscard]] std::string byte_text(std::int64_t bytes);
+/// "~1,200,000 rows, 85 MB" (no size part when the engine gave none).
+[[nodiscard]] std::string size_text(const planner::TableSize& size);
+
 /// The plan for a reviewer: grouped by phase, each step with its SQL and one line per hazard.
 [[nodiscard]] std::string render_text(const planner::Plan& plan, bool color);
 

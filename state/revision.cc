@@ -18,6 +18,36 @@ std::string outcomes_to_json(const std::vector<StepOutcome>& outcomes) {
   return j.dump();
 }
 
+std::string progress_to_json(const std::optional<StepProgress>& progress) {
+  if (!progress) return "";
+  nlohmann::ordered_json j{{"step", progress->step}, {"statements", progress->statements}};
+  if (!progress->column.empty()) {
+    j["backfill"] = {{"table", progress->table},
+                     {"column", progress->column},
+                     {"expression", progress->expression},
+                     {"after", progress->after},
+                     {"rows", progress->rows}};
+  }
+  return j.dump();
+}
+
+std::optional<StepProgress> progress_from_json(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto j = nlohmann::json::parse(text);
+  StepProgress p;
+  p.step = j.at("step").get<std::size_t>();
+  p.statements = j.at("statements").get<std::size_t>();
+  if (j.contains("backfill")) {
+    const auto& b = j.at("backfill");
+    p.table = b.at("table").get<std::string>();
+    p.column = b.at("column").get<std::string>();
+    p.expression = b.at("expression").get<std::string>();
+    p.after = b.at("after").get<std::vector<std::string>>();
+    p.rows = b.at("rows").get<std::int64_t>();
+  }
+  return p;
+}
+
 std::vector<StepOutcome> outcomes_from_json(const std::string& text) {
   std::vector<StepOutcome> out;
   if (text.empty()) return out;

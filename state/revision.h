@@ -18,6 +18,20 @@ struct StepOutcome {
   bool operator==(const StepOutcome&) const = default;
 };
 
+/// Where the step being run stood when keel last recorded it: how many of its statements
+/// finished (steps that run statement by statement, outside a transaction) and, during a
+/// batched backfill, the position after which the next batch starts.
+struct StepProgress {
+  std::size_t step{};        ///< 0-based step index
+  std::size_t statements{};  ///< statements of that step finished
+  std::string table{};       ///< the backfill's table ("schema.name"), column and expression
+  std::string column{};
+  std::string expression{};
+  std::vector<std::string> after{};  ///< last position committed (primary key values, ...)
+  std::int64_t rows{};               ///< rows filled so far by this backfill
+  bool operator==(const StepProgress&) const = default;
+};
+
 /// One row of the revision table.
 struct Revision {
   std::int64_t id{};
@@ -38,6 +52,7 @@ struct Revision {
   std::string plan_json{};     ///< the saved-plan JSON: every step with forward and reverse SQL
   std::size_t steps_done{};    ///< steps committed, in plan order
   std::vector<StepOutcome> outcomes{};
+  std::optional<StepProgress> progress{};  ///< of the step after the last one done
   std::string error{};
   bool operator==(const Revision&) const = default;
 };
@@ -45,6 +60,10 @@ struct Revision {
 /// The outcomes as JSON text (stored in the revision table) and back.
 [[nodiscard]] std::string outcomes_to_json(const std::vector<StepOutcome>& outcomes);
 [[nodiscard]] std::vector<StepOutcome> outcomes_from_json(const std::string& text);
+
+/// The progress as JSON text (stored in the revision table) and back; "" means none.
+[[nodiscard]] std::string progress_to_json(const std::optional<StepProgress>& progress);
+[[nodiscard]] std::optional<StepProgress> progress_from_json(const std::string& text);
 
 /// The current time as ISO 8601 UTC with milliseconds: "2026-11-22T01:49:25.123Z".
 [[nodiscard]] std::string now_iso8601();

@@ -1,6 +1,7 @@
 // The PostgreSQL Database: a Session plus the dialect's inspect, prepare_desired and renderer.
 #include <memory>
 
+#include "dialects/postgres/backfill.h"
 #include "dialects/postgres/introspect.h"
 #include "dialects/postgres/postgres.h"
 #include "dialects/postgres/renderer.h"
@@ -13,7 +14,7 @@ namespace {
 
 class PgDatabase final : public Database {
  public:
-  explicit PgDatabase(const std::string& conninfo) : session_(conninfo) {}
+  explicit PgDatabase(const std::string& conninfo) : session_(conninfo), backfiller_(session_) {}
 
   [[nodiscard]] std::string engine() const override { return "postgresql"; }
 
@@ -71,8 +72,27 @@ class PgDatabase final : public Database {
     return session_.query("SELECT 1 FROM " + qualified(table) + " LIMIT 1").size() > 0;
   }
 
+  BackfillBatch backfill_batch(const planner::Backfill& backfill,
+                               const std::vector<std::string>& after, std::int64_t limit) override {
+    return backfiller_.next(backfill, after, limit);
+  }
+
+  [[nodiscard]] std::optional<std::int64_t> estimated_rows(
+      const state::QualifiedName& table) override {
+    const auto rows = session_.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = " +
+                                     quote_literal(qualified(table)) + "::regclass");
+    if (rows.size() == 0) return std::nullopt;
+    return std::stoll(std::string(rows.text(0, 0)));
+  }
+
+  [[nodiscard]] std::map<state::QualifiedName, planner::TableSize> table_sizes(
+      const state::Settings& settings) override {
+    return postgres::table_sizes(session_, settings);
+  }
+
  private:
   Session session_;
+  Backfiller backfiller_;
   Renderer renderer_;
   bool in_transaction_ = false;
 };

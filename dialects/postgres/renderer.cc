@@ -51,9 +51,11 @@ std::string index_key(const state::IndexKey& k) {
 
 std::string alter(const state::QualifiedName& t) { return "ALTER TABLE " + qualified(t) + " "; }
 
-std::string index_sql(const state::QualifiedName& table, const state::Index& index) {
+std::string index_sql(const state::QualifiedName& table, const state::Index& index,
+                      bool concurrently = false) {
   std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-                  quote_ident(index.name) + " ON " + qualified(table);
+                  (concurrently ? "CONCURRENTLY " : "") + quote_ident(index.name) + " ON " +
+                  qualified(table);
   if (index.method != "btree") s += " USING " + index.method;
   s += " (";
   for (std::size_t i = 0; i < index.keys.size(); ++i)
@@ -102,6 +104,42 @@ std::pair<std::string, std::string> split_typmod(const std::string& type) {
   return {base + rest, type.substr(open + 1, close - open - 1)};
 }
 
+/// The name of the CHECK (col IS NOT NULL) that proves a column has no NULLs before SET NOT
+/// NULL, so that SET NOT NULL needs no scan under its ACCESS EXCLUSIVE lock.
+std::string not_null_check(const state::QualifiedName& table, const std::string& column) {
+  constexpr std::size_t kMax = 63;
+  const std::string suffix = "_keel_nn";
+  std::string base = table.name + "_" + column;
+  if (base.size() + suffix.size() > kMax) {
+    base.resize(kMax - suffix.size());
+    while (!base.empty() && (static_cast<unsigned char>(base.back()) & 0xC0) == 0x80) base.pop_back();
+    if (!base.empty() && static_cast<unsigned char>(base.back()) >= 0xC0) base.pop_back();
+  }
+  return base + suffix;
+}
+
+/// Fills `column` in batches (the runner walks the primary key), then catches the rows still
+/// NULL with one UPDATE.
+Statement backfill(const state::QualifiedName& table, const std::string& column,
+                   const std::string& expression) {
+  return {"UPDATE " + qualified(table) + " SET " + quote_ident(column) + " = " + expression +
+              " WHERE " + quote_ident(column) + " IS NULL",
+          false, planner::Backfill{table, column, expression}};
+}
+
+/// SET NOT NULL without a long ACCESS EXCLUSIVE lock: a NOT VALID check, validated under a
+/// lock that lets reads and writes go on, lets SET NOT NULL skip its scan; then the check goes.
+void set_not_null(std::vector<Statement>& out, const state::QualifiedName& table,
+                  const std::string& column) {
+  const auto check = quote_ident(not_null_check(table, column));
+  out.push_back({alter(table) + "ADD CONSTRAINT " + check + " CHECK (" + quote_ident(column) +
+                     " IS NOT NULL) NOT VALID",
+                 false});
+  out.push_back({alter(table) + "VALIDATE CONSTRAINT " + check, false});
+  out.push_back({alter(table) + "ALTER COLUMN " + quote_ident(column) + " SET NOT NULL", false});
+  out.push_back({alter(table) + "DROP CONSTRAINT " + check, false});
+}
+
 std::vector<Statement> alter_column(const planner::AlterColumn& a) {
   std::vector<Statement> out;
   const auto& from = a.from;
@@ -146,10 +184,8 @@ std::vector<Statement> alter_column(const planner::AlterColumn& a) {
   else if (from.identity != to.identity && to.identity != state::Identity::None)
     add(col + "SET GENERATED " + (to.identity == state::Identity::Always ? "ALWAYS" : "BY DEFAULT"));
   if (from.nullable && !to.nullable) {
-    if (to.backfill)
-      out.push_back({"UPDATE " + qualified(a.table) + " SET " + quote_ident(to.name) + " = " +
-                     *to.backfill + " WHERE " + quote_ident(to.name) + " IS NULL"});
-    add(col + "SET NOT NULL");
+    if (to.backfill) out.push_back(backfill(a.table, to.name, *to.backfill));
+    set_not_null(out, a.table, to.name);
   } else if (!from.nullable && to.nullable) {
     add(col + "DROP NOT NULL");
   }
@@ -165,19 +201,40 @@ std::vector<Statement> add_column(const planner::AddColumn& a) {
   bool needs_backfill = !c.nullable && !c.default_sql && c.identity == state::Identity::None &&
                         !c.generated && c.backfill;
   if (needs_backfill) {
+    // Added nullable, filled in batches, then made NOT NULL without a scan under lock.
     state::Column nullable = c;
     nullable.nullable = true;
-    out.push_back({alter(a.table) + "ADD COLUMN " + column_definition(nullable)});
-    out.push_back({"UPDATE " + qualified(a.table) + " SET " + quote_ident(c.name) + " = " +
-                   *c.backfill + " WHERE " + quote_ident(c.name) + " IS NULL"});
-    out.push_back({alter(a.table) + "ALTER COLUMN " + quote_ident(c.name) + " SET NOT NULL"});
+    out.push_back({alter(a.table) + "ADD COLUMN " + column_definition(nullable), false});
+    out.push_back(backfill(a.table, c.name, *c.backfill));
+    set_not_null(out, a.table, c.name);
   } else {
     out.push_back({alter(a.table) + "ADD COLUMN " + column_definition(c)});
   }
   if (c.comment)
     out.push_back({"COMMENT ON COLUMN " + qualified(a.table) + "." + quote_ident(c.name) + " IS " +
-                   quote_literal(*c.comment)});
+                       quote_literal(*c.comment),
+                   !needs_backfill});
   return out;
+}
+
+/// A primary key or unique constraint on an existing table: its unique index is built
+/// CONCURRENTLY (reads and writes go on), then attached with ADD CONSTRAINT ... USING INDEX.
+std::vector<Statement> constraint_from_index(const state::QualifiedName& table,
+                                             const std::string& name,
+                                             const std::vector<std::string>& columns,
+                                             const std::string& kind, const std::string& tail) {
+  state::Index index;
+  index.name = name;
+  index.unique = true;
+  for (const auto& c : columns) {
+    state::IndexKey key;
+    key.column = c;
+    index.keys.push_back(key);
+  }
+  return {{index_sql(table, index, true), false},
+          {alter(table) + "ADD CONSTRAINT " + quote_ident(name) + " " + kind + " USING INDEX " +
+               quote_ident(name) + tail,
+           false}};
 }
 
 std::vector<Statement> replace_enum(const planner::ReplaceEnum& r) {
@@ -362,6 +419,8 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
           },
           [](const AlterColumn& c) { return alter_column(c); },
           [](const AddPrimaryKey& c) -> std::vector<Statement> {
+            if (!c.partitioned)
+              return constraint_from_index(c.table, c.key.name, c.key.columns, "PRIMARY KEY", "");
             return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.key.name) +
                      " PRIMARY KEY (" + ident_list(c.key.columns) + ")"}};
           },
@@ -369,6 +428,10 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
             return {{alter(c.table) + "DROP CONSTRAINT " + quote_ident(c.key.name)}};
           },
           [](const AddUnique& c) -> std::vector<Statement> {
+            if (!c.partitioned)
+              return constraint_from_index(
+                  c.table, c.unique.name, c.unique.columns, "UNIQUE",
+                  deferral(c.unique.deferrable, c.unique.initially_deferred));
             return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.unique.name) + " " +
                      unique_definition(c.unique)}};
           },
@@ -377,23 +440,29 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
           },
           [](const AddForeignKey& c) -> std::vector<Statement> {
             return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.key.name) + " " +
-                     fk_definition(c.key)}};
+                     fk_definition(c.key) + (c.not_valid ? " NOT VALID" : "")}};
           },
           [](const DropForeignKey& c) -> std::vector<Statement> {
             return {{alter(c.table) + "DROP CONSTRAINT " + quote_ident(c.key.name)}};
           },
           [](const AddCheck& c) -> std::vector<Statement> {
             return {{alter(c.table) + "ADD CONSTRAINT " + quote_ident(c.check.name) + " CHECK (" +
-                     c.check.expr + ")"}};
+                     c.check.expr + ")" + (c.not_valid ? " NOT VALID" : "")}};
           },
           [](const DropCheck& c) -> std::vector<Statement> {
             return {{alter(c.table) + "DROP CONSTRAINT " + quote_ident(c.check.name)}};
           },
           [](const CreateIndex& c) -> std::vector<Statement> {
-            return {{index_sql(c.table, c.index)}};
+            // Built plainly with a new table; CONCURRENTLY on an existing one (partitioned
+            // parents cannot build concurrently).
+            bool online = !c.table_is_new && !c.partitioned;
+            return {{index_sql(c.table, c.index, online), !online}};
           },
           [](const DropIndex& c) -> std::vector<Statement> {
-            return {{"DROP INDEX " + qualified({c.table.schema, c.index.name})}};
+            bool online = !c.table_is_new && !c.partitioned;
+            return {{std::string("DROP INDEX ") + (online ? "CONCURRENTLY " : "") +
+                         qualified({c.table.schema, c.index.name}),
+                     !online}};
           },
           [](const AddPartition& c) -> std::vector<Statement> {
             return {{"CREATE TABLE " + qualified(c.partition.name) + " PARTITION OF " +
@@ -425,6 +494,9 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
           },
           [](const RebuildTable&) -> std::vector<Statement> {
             throw std::logic_error("PostgreSQL alters tables in place; no rebuild is planned");
+          },
+          [](const ValidateConstraint& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "VALIDATE CONSTRAINT " + quote_ident(c.name)}};
           },
       },
       change);
@@ -470,6 +542,17 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
     out.push_back({Hazard::BlocksReads, what + " under an ACCESS EXCLUSIVE lock"});
     out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
   };
+  auto standalone = [&](const std::string& what) {
+    out.push_back({Hazard::NonTransactional,
+                   what + " outside a transaction; if it stops midway, the next plan repairs it"});
+  };
+  const std::string kOnline = "reads and writes go on";
+  auto backfilled = [&]() {
+    out.push_back({Hazard::LongRunning,
+                   "rows are filled in batches (--batch-size), each committed on its own; " +
+                       kOnline + ", and NOT NULL is validated without a long lock"});
+    standalone("the batches and the NOT NULL validation run");
+  };
   std::visit(
       Overloaded{
           [&](const AddColumn& c) {
@@ -484,7 +567,7 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
                              "a volatile default, identity or generated column rewrites every row"});
               scan_under_ael("the rewrite runs");
             } else if (!col.nullable && !col.default_sql && col.backfill) {
-              scan_under_ael("the backfill UPDATE and SET NOT NULL scan run");
+              backfilled();
             }
           },
           [&](const AlterColumn& c) {
@@ -510,25 +593,62 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
               out.push_back({Hazard::TableRewrite, "the generated column is recreated and recomputed"});
               scan_under_ael("the rewrite runs");
             }
-            if (c.from.nullable && !c.to.nullable)
-              scan_under_ael("SET NOT NULL scans the table");
+            if (c.from.nullable && !c.to.nullable) {
+              if (c.to.backfill) {
+                backfilled();
+              } else {
+                out.push_back({Hazard::LongRunning,
+                               "validating NOT NULL scans the table; " + kOnline});
+                standalone("the NOT NULL validation runs");
+              }
+            }
           },
-          [&](const AddCheck&) { scan_under_ael("checking existing rows scans the table"); },
+          [&](const AddCheck& c) {
+            if (!c.not_valid) scan_under_ael("checking existing rows scans the table");
+          },
           [&](const AddForeignKey& c) {
-            if (!c.table_is_new) {
+            if (!c.table_is_new && !c.not_valid) {
               out.push_back({Hazard::BlocksWrites,
                              "writes to " + c.table.str() + " and " + c.key.ref_table.str() +
                                  " wait while existing rows are checked"});
               out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
             }
           },
-          [&](const AddPrimaryKey&) { scan_under_ael("building the key's index runs"); },
-          [&](const AddUnique&) { scan_under_ael("building the constraint's index runs"); },
-          [&](const CreateIndex& c) {
-            if (!c.table_is_new) {
-              out.push_back({Hazard::BlocksWrites, "writes wait while the index is built"});
-              out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
+          [&](const ValidateConstraint&) {
+            out.push_back({Hazard::LongRunning, "checking existing rows scans the table; " + kOnline});
+          },
+          [&](const AddPrimaryKey& c) {
+            if (c.partitioned) {
+              scan_under_ael("building the key's index runs");
+              return;
             }
+            out.push_back({Hazard::LongRunning,
+                           "the key's index is built concurrently; " + kOnline});
+            standalone("the concurrent build runs");
+          },
+          [&](const AddUnique& c) {
+            if (c.partitioned) {
+              scan_under_ael("building the constraint's index runs");
+              return;
+            }
+            out.push_back({Hazard::LongRunning,
+                           "the constraint's index is built concurrently; " + kOnline});
+            standalone("the concurrent build runs");
+          },
+          [&](const CreateIndex& c) {
+            if (c.table_is_new) return;
+            if (c.partitioned) {
+              out.push_back({Hazard::BlocksWrites,
+                             "writes wait while the index is built (a partitioned table's index "
+                             "cannot be built concurrently)"});
+              out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
+              return;
+            }
+            out.push_back({Hazard::LongRunning, "the index is built concurrently; " + kOnline});
+            standalone("CREATE INDEX CONCURRENTLY runs");
+          },
+          [&](const DropIndex& c) {
+            if (!c.table_is_new && !c.partitioned) standalone("DROP INDEX CONCURRENTLY runs");
           },
           [&](const ReplaceEnum& c) {
             if (!c.users.empty()) {

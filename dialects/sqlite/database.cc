@@ -109,6 +109,38 @@ class SqliteDatabase final : public Database {
     return !rows.empty() && rows[0][0] == "1";
   }
 
+  // Batches walk the rowid: a range of at most `limit` rowids after the last one done; rows
+  // still NULL in it are filled (https://www.sqlite.org/lang_createtable.html#rowid).
+  BackfillBatch backfill_batch(const planner::Backfill& backfill,
+                               const std::vector<std::string>& after, std::int64_t limit) override {
+    const auto table = quote_name(backfill.table.name);
+    const std::string from = after.size() == 1 ? after[0] : "-9223372036854775808";
+    const auto lower = "rowid > " + std::to_string(std::stoll(from));
+    auto last = conn_.query(fmt::format(
+        "SELECT max(rowid) FROM (SELECT rowid FROM {} WHERE {} ORDER BY rowid LIMIT {})", table,
+        lower, limit));
+    BackfillBatch batch;
+    if (last.empty() || !last[0][0]) {
+      batch.done = true;
+      return batch;
+    }
+    batch.last = {*last[0][0]};
+    const auto column = quote_name(backfill.column);
+    conn_.execute(fmt::format("UPDATE {} SET {} = {} WHERE {} AND rowid <= {} AND {} IS NULL",
+                              table, column, backfill.expression, lower, batch.last[0], column));
+    auto changed = conn_.query("SELECT changes()");
+    batch.rows = std::stoll(changed.at(0).at(0).value_or("0"));
+    return batch;
+  }
+
+  // SQLite keeps no statistics by default: the count is the estimate (one table, once per
+  // backfill).
+  [[nodiscard]] std::optional<std::int64_t> estimated_rows(
+      const state::QualifiedName& table) override {
+    auto rows = conn_.query("SELECT count(*) FROM " + quote_name(table.name));
+    return std::stoll(rows.at(0).at(0).value_or("0"));
+  }
+
  private:
   Connection conn_;
   Renderer renderer_;

@@ -298,6 +298,7 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
           [&](const AddUnique& c) { return unsupported(c); },
           [&](const DropUnique& c) { return unsupported(c); },
           [&](const AddCheck& c) { return unsupported(c); },
+          [&](const ValidateConstraint& c) { return unsupported(c); },
           [&](const DropCheck& c) { return unsupported(c); },
           [&](const AddForeignKey& c) { return unsupported(c); },
           [&](const DropForeignKey& c) { return unsupported(c); },
@@ -349,7 +350,36 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
                                 q_list(dropped) + " FROM " + q(c.from.name.name)});
               before.push_back({kept_insert(q(kept), "columns", q(c.from.name.name))});
             }
-            return rebuild(c.to, copy_plan(c.from, c.to, c.renamed), before, {});
+            // Columns that need a backfill are filled first, in batches by rowid, each batch a
+            // short write transaction: new ones are added (nullable) for that. The rebuild
+            // then copies them, and fills only rows written meanwhile.
+            std::vector<Statement> out;
+            state::Table from = c.from;
+            for (const auto& col : c.to.columns) {
+              if (!col.backfill || col.generated) continue;
+              std::string source = col.name;
+              for (const auto& [new_name, old_name] : c.renamed)
+                if (new_name == col.name) source = old_name;
+              const auto* old = from.find_column(source);
+              if (old == nullptr) {
+                state::Column added;
+                added.name = col.name;
+                added.type = col.type;
+                added.nullable = true;
+                out.push_back({"ALTER TABLE " + q(c.from.name.name) + " ADD COLUMN " +
+                                   column_definition(nullptr, added),
+                               false});
+                from.columns.push_back(added);
+              } else if (!old->nullable || col.nullable) {
+                continue;
+              }
+              out.push_back({"UPDATE " + q(c.from.name.name) + " SET " + q(source) + " = " +
+                                 *col.backfill + " WHERE " + q(source) + " IS NULL",
+                             false, planner::Backfill{c.from.name, source, *col.backfill}});
+            }
+            auto rest = rebuild(c.to, copy_plan(from, c.to, c.renamed), before, {});
+            out.insert(out.end(), rest.begin(), rest.end());
+            return out;
           },
       },
       change);

@@ -1,0 +1,312 @@
+// Concurrent applies on a real server, each a real keel process: the second waits for keel's
+// apply lock (or gives up after --lock-wait, naming the holder), the database ends at the
+// desired schema, and the revisions in the history ran one after another.
+//
+// To make the overlap certain rather than likely, the test holds a lock on table "users" that
+// the first apply's ALTER TABLE waits for: the first apply then keeps keel's lock, in the
+// middle of its plan, until the test lets it go.
+#include <array>
+#include <memory>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "tests/support/convergence.h"
+#include "tests/support/pg.h"
+#include "tests/support/process.h"
+
+namespace {
+
+using Json = nlohmann::json;
+using keel::testing::Child;
+using keel::testing::PgTestDatabase;
+using keel::testing::ScratchDir;
+
+const char* const kSchemaA = R"toml([tables.users]
+primary_key = ["id"]
+
+[tables.users.columns]
+id = { type = "bigint" }
+email = { type = "text" }
+
+[tables.tasks]
+primary_key = ["id"]
+
+[tables.tasks.columns]
+id = { type = "bigint" }
+user_id = { type = "bigint", references = { table = "users" } }
+title = { type = "text" }
+)toml";
+
+/// A with a new table, a new column on "users" and an index on it (steps that lock "users").
+const char* const kSchemaB = R"toml([tables.users]
+primary_key = ["id"]
+
+[tables.users.columns]
+id = { type = "bigint" }
+email = { type = "text" }
+display_name = { type = "text", nullable = true }
+
+[[tables.users.indexes]]
+name = "users_email_idx"
+columns = ["email"]
+
+[tables.tasks]
+primary_key = ["id"]
+
+[tables.tasks.columns]
+id = { type = "bigint" }
+user_id = { type = "bigint", references = { table = "users" } }
+title = { type = "text" }
+
+[tables.projects]
+primary_key = ["id"]
+
+[tables.projects.columns]
+id = { type = "bigint" }
+name = { type = "text" }
+)toml";
+
+/// What a later apply adds to B: one more table.
+const char* const kMoreForC = R"toml(
+[tables.labels]
+primary_key = ["id"]
+
+[tables.labels.columns]
+id = { type = "bigint" }
+name = { type = "text" }
+)toml";
+
+/// The children's $USER, so that lock messages name a known user.
+const std::map<std::string, std::string> kEnv = {{"USER", "keel-test"}};
+
+/// Runs `keel ARGS...` in-process; fails the test unless it exits with `expected`.
+std::string keel_ok(const std::vector<std::string>& args, int expected = 0) {
+  std::string out;
+  std::string err;
+  int code = keel::testing::keel(args, out, err);
+  INFO("keel " << fmt::format("{}", fmt::join(args, " ")) << "\n" << err);
+  REQUIRE(code == expected);
+  return out;
+}
+
+std::string host_name() {
+  std::array<char, 256> buf{};
+  gethostname(buf.data(), buf.size() - 1);
+  return buf.data();
+}
+
+/// A database at A with rows, and the schema files.
+struct Setup {
+  PgTestDatabase database;
+  ScratchDir dir{"keel-concurrency-pg"};
+  std::string a = dir.write("a.toml", kSchemaA);
+  std::string b = dir.write("b.toml", kSchemaB);
+  std::string c = dir.write("c.toml", std::string(kSchemaB) + kMoreForC);
+
+  Setup() {
+    keel_ok({"apply", "--db", database.url(), a, "--yes"});
+    database.open()->execute_script(
+        "INSERT INTO users VALUES (1, 'ann@example.com'), (2, 'bob@example.com');"
+        "INSERT INTO tasks VALUES (1, 1, 'write'), (2, 2, 'review');");
+  }
+
+  /// `keel apply SCHEMA --yes ARGS...` as a child process.
+  [[nodiscard]] std::unique_ptr<Child> apply(const std::string& schema,
+                                             const std::vector<std::string>& args = {}) const {
+    std::vector<std::string> all = {"apply", "--db", database.url(), schema, "--yes"};
+    all.insert(all.end(), args.begin(), args.end());
+    return std::make_unique<Child>(KEEL_BINARY, all, kEnv, dir.path());
+  }
+
+  /// Every revision, newest first.
+  [[nodiscard]] Json history() const {
+    return Json::parse(keel_ok({"history", "--db", database.url(), "--format", "json"}));
+  }
+};
+
+/// A first apply stopped in the middle of its plan, holding keel's apply lock: the test holds
+/// ACCESS SHARE on "users" in an open transaction, which its ALTER TABLE waits for.
+class StuckApply {
+ public:
+  StuckApply(const Setup& setup, const std::string& schema)
+      : holder_(setup.database.open()), observer_(setup.database.open()) {
+    holder_->execute("BEGIN");
+    holder_->execute("LOCK TABLE public.users IN ACCESS SHARE MODE");
+    const auto holder_pid = holder_->query("SELECT pg_backend_pid()").at(0).at(0).value();
+    child_ = setup.apply(schema, {"--lock-timeout", "60s"});
+    // Its session waits for the test's lock: it is inside its plan, so it holds keel's lock.
+    const auto blocked = fmt::format(
+        "SELECT pid FROM pg_stat_activity WHERE {} = ANY(pg_blocking_pids(pid))", holder_pid);
+    (void)keel::testing::eventually([&] {
+      auto rows = observer_->query(blocked);
+      if (!rows.empty())
+        server_pid_ = rows.at(0).at(0).value();
+      return !server_pid_.empty() || !child_->running();
+    });
+    INFO("first apply:\n" << child_->err_so_far());
+    REQUIRE(!server_pid_.empty());
+  }
+
+  /// The apply's process.
+  [[nodiscard]] Child& child() { return *child_; }
+  /// The server pid of the apply's session.
+  [[nodiscard]] const std::string& server_pid() const { return server_pid_; }
+
+  /// True once a keel process `pid` has a session (it sets application_name before each try
+  /// of keel's lock).
+  [[nodiscard]] bool has_session(pid_t pid) const {
+    return observer_
+               ->query(fmt::format(
+                   "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE '%(pid {})'",
+                   pid))
+               .at(0)
+               .at(0) != "0";
+  }
+
+  /// Lets the apply go on.
+  void release() { holder_->execute("ROLLBACK"); }
+
+ private:
+  std::unique_ptr<keel::dialects::Database> holder_;
+  std::unique_ptr<keel::dialects::Database> observer_;
+  std::unique_ptr<Child> child_;
+  std::string server_pid_;
+};
+
+/// The revisions ran one after another, each on the one before: no overlap, no interleaving.
+void check_sequential(const Json& history) {
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const auto& r = history[i];
+    INFO("revision " << r["id"]);
+    CHECK(r["status"] == "applied");
+    REQUIRE(r["finished_at"].is_string());
+    CHECK(r["started_at"].get<std::string>() <= r["finished_at"].get<std::string>());
+    if (i + 1 == history.size())
+      continue;
+    const auto& before = history[i + 1];
+    CHECK(before["finished_at"].get<std::string>() <= r["started_at"].get<std::string>());
+    CHECK(r["parent"] == before["id"]);
+    CHECK(r["from_fingerprint"] == before["to_fingerprint"]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "of two applies of one schema at once, one applies it and the other waits, then "
+    "finds nothing to do",
+    "[postgres]") {
+  Setup setup;
+  StuckApply first(setup, setup.b);
+  auto second = setup.apply(setup.b);
+  // It waits for keel's lock once it has a session (or it failed: the checks below tell).
+  (void)keel::testing::eventually(
+      [&] { return first.has_session(second->pid()) || !second->running(); });
+  first.release();
+
+  auto one = first.child().wait();
+  auto two = second->wait();
+  INFO("first:\n" << one.err << "second:\n" << two.err);
+  CHECK(one.exit_code == 0);
+  CHECK_THAT(one.err, Catch::EndsWith(" as revision 2.\n"));
+  CHECK(two.exit_code == 0);
+  CHECK(two.err == "No changes: the database matches the desired schema.\n");
+  keel_ok({"plan", "--db", setup.database.url(), setup.b, "--detailed-exitcode"});
+  auto history = setup.history();
+  CHECK(history.size() == 2);
+  check_sequential(history);
+}
+
+TEST_CASE(
+    "an apply that waited for another applies the rest on top of it, one revision after "
+    "the other",
+    "[postgres]") {
+  Setup setup;
+  StuckApply first(setup, setup.b);
+  auto second = setup.apply(setup.c);
+  // It waits for keel's lock once it has a session (or it failed: the checks below tell).
+  (void)keel::testing::eventually(
+      [&] { return first.has_session(second->pid()) || !second->running(); });
+  first.release();
+
+  auto one = first.child().wait();
+  auto two = second->wait();
+  INFO("first:\n" << one.err << "second:\n" << two.err);
+  CHECK(one.exit_code == 0);
+  CHECK_THAT(one.err, Catch::EndsWith(" as revision 2.\n"));
+  CHECK(two.exit_code == 0);
+  CHECK_THAT(two.err, Catch::StartsWith("[1/1] create table \"public.labels\""));
+  CHECK_THAT(two.err, Catch::EndsWith(" as revision 3.\n"));
+  keel_ok({"plan", "--db", setup.database.url(), setup.c, "--detailed-exitcode"});
+  auto history = setup.history();
+  CHECK(history.size() == 3);
+  check_sequential(history);
+}
+
+TEST_CASE(
+    "an apply that cannot get keel's lock within --lock-wait fails, naming the apply "
+    "that holds it",
+    "[postgres]") {
+  Setup setup;
+  StuckApply first(setup, setup.b);
+  auto second = setup.apply(setup.c, {"--lock-wait", "1s"});
+  auto two = second->wait();
+  first.release();
+  auto one = first.child().wait();
+  INFO("first:\n" << one.err << "second:\n" << two.err);
+
+  const auto user = setup.database.open()->query("SELECT current_user").at(0).at(0).value();
+  CHECK(two.exit_code == 1);
+  CHECK_THAT(two.err, Catch::StartsWith(fmt::format(
+                          "keel: error: another keel apply or rollback holds the lock on this "
+                          "database: server pid {}, user \"{}\" from ",
+                          first.server_pid(), user)));
+  CHECK_THAT(two.err, Catch::Contains(fmt::format(", \"keel keel-test@{} (pid {})\", connected "
+                                                  "since ",
+                                                  host_name(), first.child().pid())));
+  CHECK_THAT(two.err, Catch::EndsWith("; waited 1 s (--lock-wait)\n"));
+  // The first apply went on undisturbed; the second left no trace.
+  CHECK(one.exit_code == 0);
+  keel_ok({"plan", "--db", setup.database.url(), setup.b, "--detailed-exitcode"});
+  auto history = setup.history();
+  CHECK(history.size() == 2);
+  check_sequential(history);
+}
+
+TEST_CASE("the --lock-wait failure names a session that holds keel's lock without being keel",
+          "[postgres]") {
+  Setup setup;
+  auto holder = setup.database.open();
+  holder->execute("SET application_name = 'nightly maintenance'");
+  (void)holder->query("SELECT pg_advisory_lock(1801807212)");  // keel's key, 0x6b65656c
+  const auto pid = holder->query("SELECT pg_backend_pid()").at(0).at(0).value();
+  const auto user = holder->query("SELECT current_user").at(0).at(0).value();
+
+  auto two = setup.apply(setup.b, {"--lock-wait", "1s"})->wait();
+  CHECK(two.exit_code == 1);
+  CHECK_THAT(two.err, Catch::StartsWith(fmt::format(
+                          "keel: error: another keel apply or rollback holds the lock on this "
+                          "database: server pid {}, user \"{}\" from ",
+                          pid, user)));
+  CHECK_THAT(two.err, Catch::EndsWith(", \"nightly maintenance\", connected since " +
+                                      holder
+                                          ->query("SELECT to_char(backend_start AT TIME ZONE "
+                                                  "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                                                  "FROM pg_stat_activity WHERE pid = " +
+                                                  pid)
+                                          .at(0)
+                                          .at(0)
+                                          .value() +
+                                      "; waited 1 s (--lock-wait)\n"));
+  CHECK(setup.history().size() == 1);
+
+  // Once the lock is free, the same apply goes through.
+  (void)holder->query("SELECT pg_advisory_unlock(1801807212)");
+  auto three = setup.apply(setup.b, {"--lock-wait", "1s"})->wait();
+  INFO(three.err);
+  CHECK(three.exit_code == 0);
+  check_sequential(setup.history());
+}

@@ -52,7 +52,7 @@ BackfillBatch Backfiller::by_key(const planner::Backfill& backfill, const Walk& 
   for (const auto& [col, type] : walk.key) {
     const auto sep = cols.empty() ? "" : ", ";
     cols += sep + quote_ident(col);
-    desc += sep + quote_ident(col) + " DESC";
+    desc += std::string(sep) + "batch." + quote_ident(col) + " DESC";  // the key, not its text
     texts += sep + quote_ident(col) + "::text";
   }
   auto row = [&](const std::vector<std::string>& values) {

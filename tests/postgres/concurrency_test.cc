@@ -1,129 +1,34 @@
-// Concurrent applies on a real server, each a real keel process: the second waits for keel's
-// apply lock (or gives up after --lock-wait, naming the holder), the database ends at the
-// desired schema, and the revisions in the history ran one after another.
+// Concurrent applies on a real server, each a real keel process (the shared set-up is in
+// tests/support/concurrency.h): the second waits for keel's apply lock (or gives up after
+// --lock-wait, naming the holder), the database ends at the desired schema, and the revisions
+// in the history ran one after another.
 //
 // To make the overlap certain rather than likely, the test holds a lock on table "users" that
 // the first apply's ALTER TABLE waits for: the first apply then keeps keel's lock, in the
 // middle of its plan, until the test lets it go.
-#include <array>
+#include "tests/support/concurrency.h"
+
 #include <memory>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-#include <unistd.h>
 
-#include "tests/support/convergence.h"
 #include "tests/support/pg.h"
 #include "tests/support/process.h"
 
 namespace {
 
-using Json = nlohmann::json;
+using keel::testing::check_sequential;
 using keel::testing::Child;
 using keel::testing::PgTestDatabase;
-using keel::testing::ScratchDir;
 
-const char* const kSchemaA = R"toml([tables.users]
-primary_key = ["id"]
-
-[tables.users.columns]
-id = { type = "bigint" }
-email = { type = "text" }
-
-[tables.tasks]
-primary_key = ["id"]
-
-[tables.tasks.columns]
-id = { type = "bigint" }
-user_id = { type = "bigint", references = { table = "users" } }
-title = { type = "text" }
-)toml";
-
-/// A with a new table, a new column on "users" and an index on it (steps that lock "users").
-const char* const kSchemaB = R"toml([tables.users]
-primary_key = ["id"]
-
-[tables.users.columns]
-id = { type = "bigint" }
-email = { type = "text" }
-display_name = { type = "text", nullable = true }
-
-[[tables.users.indexes]]
-name = "users_email_idx"
-columns = ["email"]
-
-[tables.tasks]
-primary_key = ["id"]
-
-[tables.tasks.columns]
-id = { type = "bigint" }
-user_id = { type = "bigint", references = { table = "users" } }
-title = { type = "text" }
-
-[tables.projects]
-primary_key = ["id"]
-
-[tables.projects.columns]
-id = { type = "bigint" }
-name = { type = "text" }
-)toml";
-
-/// What a later apply adds to B: one more table.
-const char* const kMoreForC = R"toml(
-[tables.labels]
-primary_key = ["id"]
-
-[tables.labels.columns]
-id = { type = "bigint" }
-name = { type = "text" }
-)toml";
-
-/// The children's $USER, so that lock messages name a known user.
-const std::map<std::string, std::string> kEnv = {{"USER", "keel-test"}};
-
-/// Runs `keel ARGS...` in-process; fails the test unless it exits with `expected`.
-std::string keel_ok(const std::vector<std::string>& args, int expected = 0) {
-  std::string out;
-  std::string err;
-  int code = keel::testing::keel(args, out, err);
-  INFO("keel " << fmt::format("{}", fmt::join(args, " ")) << "\n" << err);
-  REQUIRE(code == expected);
-  return out;
-}
-
-std::string host_name() {
-  std::array<char, 256> buf{};
-  gethostname(buf.data(), buf.size() - 1);
-  return buf.data();
-}
-
-/// A database at A with rows, and the schema files.
-struct Setup {
+/// A database at A with rows, and the schema files (B locks "users": a new column, an index).
+struct Setup : keel::testing::ConcurrencySetup {
   PgTestDatabase database;
-  ScratchDir dir{"keel-concurrency-pg"};
-  std::string a = dir.write("a.toml", kSchemaA);
-  std::string b = dir.write("b.toml", kSchemaB);
-  std::string c = dir.write("c.toml", std::string(kSchemaB) + kMoreForC);
 
-  Setup() {
-    keel_ok({"apply", "--db", database.url(), a, "--yes"});
-    database.open()->execute_script(
-        "INSERT INTO users VALUES (1, 'ann@example.com'), (2, 'bob@example.com');"
-        "INSERT INTO tasks VALUES (1, 1, 'write'), (2, 2, 'review');");
-  }
-
-  /// `keel apply SCHEMA --yes ARGS...` as a child process.
-  [[nodiscard]] std::unique_ptr<Child> apply(const std::string& schema,
-                                             const std::vector<std::string>& args = {}) const {
-    std::vector<std::string> all = {"apply", "--db", database.url(), schema, "--yes"};
-    all.insert(all.end(), args.begin(), args.end());
-    return std::make_unique<Child>(KEEL_BINARY, all, kEnv, dir.path());
-  }
-
-  /// Every revision, newest first.
-  [[nodiscard]] Json history() const {
-    return Json::parse(keel_ok({"history", "--db", database.url(), "--format", "json"}));
+  Setup()
+      : ConcurrencySetup("keel-concurrency-pg", keel::testing::kConcurrencySchemaB, KEEL_BINARY) {
+    load_a(database.url());
   }
 };
 
@@ -169,29 +74,23 @@ class StuckApply {
   /// Lets the apply go on.
   void release() { holder_->execute("ROLLBACK"); }
 
+  /// Starts a second apply of `schema`, lets it queue behind this one, then lets this one go
+  /// on; returns the second apply.
+  [[nodiscard]] std::unique_ptr<Child> release_to(const Setup& setup, const std::string& schema) {
+    auto second = setup.apply(schema);
+    // It waits for keel's lock once it has a session (or it failed: the caller's checks tell).
+    (void)keel::testing::eventually(
+        [&] { return has_session(second->pid()) || !second->running(); });
+    release();
+    return second;
+  }
+
  private:
   std::unique_ptr<keel::dialects::Database> holder_;
   std::unique_ptr<keel::dialects::Database> observer_;
   std::unique_ptr<Child> child_;
   std::string server_pid_;
 };
-
-/// The revisions ran one after another, each on the one before: no overlap, no interleaving.
-void check_sequential(const Json& history) {
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const auto& r = history[i];
-    INFO("revision " << r["id"]);
-    CHECK(r["status"] == "applied");
-    REQUIRE(r["finished_at"].is_string());
-    CHECK(r["started_at"].get<std::string>() <= r["finished_at"].get<std::string>());
-    if (i + 1 == history.size())
-      continue;
-    const auto& before = history[i + 1];
-    CHECK(before["finished_at"].get<std::string>() <= r["started_at"].get<std::string>());
-    CHECK(r["parent"] == before["id"]);
-    CHECK(r["from_fingerprint"] == before["to_fingerprint"]);
-  }
-}
 
 }  // namespace
 
@@ -200,24 +99,11 @@ TEST_CASE(
     "finds nothing to do",
     "[postgres]") {
   Setup setup;
-  StuckApply first(setup, setup.b);
-  auto second = setup.apply(setup.b);
-  // It waits for keel's lock once it has a session (or it failed: the checks below tell).
-  (void)keel::testing::eventually(
-      [&] { return first.has_session(second->pid()) || !second->running(); });
-  first.release();
-
-  auto one = first.child().wait();
-  auto two = second->wait();
-  INFO("first:\n" << one.err << "second:\n" << two.err);
-  CHECK(one.exit_code == 0);
-  CHECK_THAT(one.err, Catch::EndsWith(" as revision 2.\n"));
-  CHECK(two.exit_code == 0);
-  CHECK(two.err == "No changes: the database matches the desired schema.\n");
-  keel_ok({"plan", "--db", setup.database.url(), setup.b, "--detailed-exitcode"});
-  auto history = setup.history();
-  CHECK(history.size() == 2);
-  check_sequential(history);
+  StuckApply first(setup, setup.b());
+  auto second = first.release_to(setup, setup.b());
+  setup.check_in_turn(first.child(), *second, setup.b(), 2, [](const std::string& err) {
+    CHECK(err == "No changes: the database matches the desired schema.\n");
+  });
 }
 
 TEST_CASE(
@@ -225,25 +111,12 @@ TEST_CASE(
     "the other",
     "[postgres]") {
   Setup setup;
-  StuckApply first(setup, setup.b);
-  auto second = setup.apply(setup.c);
-  // It waits for keel's lock once it has a session (or it failed: the checks below tell).
-  (void)keel::testing::eventually(
-      [&] { return first.has_session(second->pid()) || !second->running(); });
-  first.release();
-
-  auto one = first.child().wait();
-  auto two = second->wait();
-  INFO("first:\n" << one.err << "second:\n" << two.err);
-  CHECK(one.exit_code == 0);
-  CHECK_THAT(one.err, Catch::EndsWith(" as revision 2.\n"));
-  CHECK(two.exit_code == 0);
-  CHECK_THAT(two.err, Catch::StartsWith("[1/1] create table \"public.labels\""));
-  CHECK_THAT(two.err, Catch::EndsWith(" as revision 3.\n"));
-  keel_ok({"plan", "--db", setup.database.url(), setup.c, "--detailed-exitcode"});
-  auto history = setup.history();
-  CHECK(history.size() == 3);
-  check_sequential(history);
+  StuckApply first(setup, setup.b());
+  auto second = first.release_to(setup, setup.c());
+  setup.check_in_turn(first.child(), *second, setup.c(), 3, [](const std::string& err) {
+    CHECK_THAT(err, Catch::StartsWith("[1/1] create table \"public.labels\""));
+    CHECK_THAT(err, Catch::EndsWith(" as revision 3.\n"));
+  });
 }
 
 TEST_CASE(
@@ -251,8 +124,8 @@ TEST_CASE(
     "that holds it",
     "[postgres]") {
   Setup setup;
-  StuckApply first(setup, setup.b);
-  auto second = setup.apply(setup.c, {"--lock-wait", "1s"});
+  StuckApply first(setup, setup.b());
+  auto second = setup.apply(setup.c(), {"--lock-wait", "1s"});
   auto two = second->wait();
   first.release();
   auto one = first.child().wait();
@@ -264,13 +137,14 @@ TEST_CASE(
                           "keel: error: another keel apply or rollback holds the lock on this "
                           "database: server pid {}, user \"{}\" from ",
                           first.server_pid(), user)));
-  CHECK_THAT(two.err, Catch::Contains(fmt::format(", \"keel keel-test@{} (pid {})\", connected "
-                                                  "since ",
-                                                  host_name(), first.child().pid())));
+  CHECK_THAT(two.err,
+             Catch::Contains(fmt::format(", \"keel keel-test@{} (pid {})\", connected "
+                                         "since ",
+                                         keel::testing::host_name(), first.child().pid())));
   CHECK_THAT(two.err, Catch::EndsWith("; waited 1 s (--lock-wait)\n"));
   // The first apply went on undisturbed; the second left no trace.
   CHECK(one.exit_code == 0);
-  keel_ok({"plan", "--db", setup.database.url(), setup.b, "--detailed-exitcode"});
+  keel::testing::keel_ok({"plan", "--db", setup.url(), setup.b(), "--detailed-exitcode"});
   auto history = setup.history();
   CHECK(history.size() == 2);
   check_sequential(history);
@@ -285,7 +159,7 @@ TEST_CASE("the --lock-wait failure names a session that holds keel's lock withou
   const auto pid = holder->query("SELECT pg_backend_pid()").at(0).at(0).value();
   const auto user = holder->query("SELECT current_user").at(0).at(0).value();
 
-  auto two = setup.apply(setup.b, {"--lock-wait", "1s"})->wait();
+  auto two = setup.apply(setup.b(), {"--lock-wait", "1s"})->wait();
   CHECK(two.exit_code == 1);
   CHECK_THAT(two.err, Catch::StartsWith(fmt::format(
                           "keel: error: another keel apply or rollback holds the lock on this "
@@ -305,7 +179,7 @@ TEST_CASE("the --lock-wait failure names a session that holds keel's lock withou
 
   // Once the lock is free, the same apply goes through.
   (void)holder->query("SELECT pg_advisory_unlock(1801807212)");
-  auto three = setup.apply(setup.b, {"--lock-wait", "1s"})->wait();
+  auto three = setup.apply(setup.b(), {"--lock-wait", "1s"})->wait();
   INFO(three.err);
   CHECK(three.exit_code == 0);
   check_sequential(setup.history());

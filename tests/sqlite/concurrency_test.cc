@@ -1,110 +1,40 @@
-// Concurrent applies on one SQLite file, each a real keel process: the second waits for keel's
-// lock row (or gives up after --lock-wait, naming the holder), the database ends at the
-// desired schema, and the revisions in the history ran one after another.
+// Concurrent applies on one SQLite file, each a real keel process (the shared set-up is in
+// tests/support/concurrency.h): the second waits for keel's lock row (or gives up after
+// --lock-wait, naming the holder), the database ends at the desired schema, and the revisions
+// in the history ran one after another.
 //
 // To make the order certain, the test holds a read transaction (SQLite's SHARED lock) while the
 // first apply starts: the first apply takes the write lock to insert its lock row but cannot
 // commit it, and holds SQLite's write lock meanwhile, so the second apply, started then, can
 // only come after it. The test ends its read transaction once both are started.
-#include <array>
+#include "tests/support/concurrency.h"
+
 #include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include "dialects/dialect.h"
-#include "tests/support/convergence.h"
 #include "tests/support/process.h"
 
 namespace {
 
-using Json = nlohmann::json;
+using keel::testing::check_sequential;
 using keel::testing::Child;
-using keel::testing::ScratchDir;
 
-const char* const kSchemaA = R"toml([tables.users]
-primary_key = ["id"]
-
-[tables.users.columns]
-id = { type = "bigint" }
-email = { type = "text" }
-
-[tables.tasks]
-primary_key = ["id"]
-
-[tables.tasks.columns]
-id = { type = "bigint" }
-user_id = { type = "bigint", references = { table = "users" } }
-title = { type = "text" }
-)toml";
-
-/// A with a new table, a new column, a check (a rebuild of "users") and an index.
-const char* const kSchemaB = R"toml([tables.users]
-primary_key = ["id"]
-
-[tables.users.columns]
-id = { type = "bigint" }
-email = { type = "text" }
-display_name = { type = "text", nullable = true }
-
-[[tables.users.indexes]]
-name = "users_email_idx"
-columns = ["email"]
-
+/// B on SQLite: the shared B with a check, which makes it a rebuild of "users".
+const std::string kSchemaB = std::string(keel::testing::kConcurrencySchemaB) + R"toml(
 [[tables.users.checks]]
 name = "users_email_has_at"
 expr = "email LIKE '%@%'"
-
-[tables.tasks]
-primary_key = ["id"]
-
-[tables.tasks.columns]
-id = { type = "bigint" }
-user_id = { type = "bigint", references = { table = "users" } }
-title = { type = "text" }
-
-[tables.projects]
-primary_key = ["id"]
-
-[tables.projects.columns]
-id = { type = "bigint" }
-name = { type = "text" }
 )toml";
-
-/// What a later apply adds to B: one more table.
-const char* const kMoreForC = R"toml(
-[tables.labels]
-primary_key = ["id"]
-
-[tables.labels.columns]
-id = { type = "bigint" }
-name = { type = "text" }
-)toml";
-
-/// The children's $USER, so that lock messages name a known user.
-const std::map<std::string, std::string> kEnv = {{"USER", "keel-test"}};
-
-/// Runs `keel ARGS...` in-process; fails the test unless it exits with `expected`.
-std::string keel_ok(const std::vector<std::string>& args, int expected = 0) {
-  std::string out;
-  std::string err;
-  int code = keel::testing::keel(args, out, err);
-  INFO("keel " << fmt::format("{}", fmt::join(args, " ")) << "\n" << err);
-  REQUIRE(code == expected);
-  return out;
-}
-
-std::string host_name() {
-  std::array<char, 256> buf{};
-  gethostname(buf.data(), buf.size() - 1);
-  return buf.data();
-}
 
 /// A raw sqlite3 connection that never waits for a lock (keel's own connections wait 5 s).
 class RawConnection {
@@ -129,32 +59,13 @@ class RawConnection {
 };
 
 /// A database file at A with rows, and the schema files.
-struct Setup {
-  ScratchDir dir{"keel-concurrency-sqlite"};
-  std::string path = (dir.path() / "app.db").string();
-  std::string url = "sqlite:" + path;
-  std::string a = dir.write("a.toml", kSchemaA);
-  std::string b = dir.write("b.toml", kSchemaB);
-  std::string c = dir.write("c.toml", std::string(kSchemaB) + kMoreForC);
+struct Setup : keel::testing::ConcurrencySetup {
+  std::string path;
 
-  Setup() {
-    keel_ok({"apply", "--db", url, a, "--yes"});
-    keel::dialects::open_database(url)->execute_script(
-        "INSERT INTO users VALUES (1, 'ann@example.com'), (2, 'bob@example.com');"
-        "INSERT INTO tasks VALUES (1, 1, 'write'), (2, 2, 'review');");
-  }
-
-  /// `keel apply SCHEMA --yes ARGS...` as a child process.
-  [[nodiscard]] std::unique_ptr<Child> apply(const std::string& schema,
-                                             const std::vector<std::string>& args = {}) const {
-    std::vector<std::string> all = {"apply", "--db", url, schema, "--yes"};
-    all.insert(all.end(), args.begin(), args.end());
-    return std::make_unique<Child>(KEEL_BINARY, all, kEnv, dir.path());
-  }
-
-  /// Every revision, newest first.
-  [[nodiscard]] Json history() const {
-    return Json::parse(keel_ok({"history", "--db", url, "--format", "json"}));
+  Setup()
+      : ConcurrencySetup("keel-concurrency-sqlite", kSchemaB, KEEL_BINARY),
+        path((dir().path() / "app.db").string()) {
+    load_a("sqlite:" + path);
   }
 
   /// Starts an apply of `first_schema`, then, once it holds SQLite's write lock on its way to
@@ -183,23 +94,6 @@ struct Setup {
   }
 };
 
-/// The revisions ran one after another, each on the one before: no overlap, no interleaving.
-void check_sequential(const Json& history) {
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const auto& r = history[i];
-    INFO("revision " << r["id"]);
-    CHECK(r["status"] == "applied");
-    REQUIRE(r["finished_at"].is_string());
-    CHECK(r["started_at"].get<std::string>() <= r["finished_at"].get<std::string>());
-    if (i + 1 == history.size())
-      continue;
-    const auto& before = history[i + 1];
-    CHECK(before["finished_at"].get<std::string>() <= r["started_at"].get<std::string>());
-    CHECK(r["parent"] == before["id"]);
-    CHECK(r["from_fingerprint"] == before["to_fingerprint"]);
-  }
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -207,19 +101,11 @@ TEST_CASE(
     "waits, then finds nothing to do",
     "[sqlite]") {
   Setup setup;
-  auto [first, second] = setup.start_in_order(setup.b, setup.b);
-  auto one = first->wait();
-  auto two = second->wait();
-  INFO("first:\n" << one.err << "second:\n" << two.err);
-  CHECK(one.exit_code == 0);
-  CHECK_THAT(one.err, Catch::EndsWith(" as revision 2.\n"));
-  CHECK(two.exit_code == 0);
-  CHECK(two.err == "No changes: the database matches the desired schema.\n");
-  keel_ok({"plan", "--db", setup.url, setup.b, "--detailed-exitcode"});
-  auto history = setup.history();
-  CHECK(history.size() == 2);
-  check_sequential(history);
-  auto db = keel::dialects::open_database(setup.url);
+  auto [first, second] = setup.start_in_order(setup.b(), setup.b());
+  setup.check_in_turn(*first, *second, setup.b(), 2, [](const std::string& err) {
+    CHECK(err == "No changes: the database matches the desired schema.\n");
+  });
+  auto db = keel::dialects::open_database(setup.url());
   CHECK(db->query("SELECT count(*) FROM keel_lock").at(0).at(0) == "0");
   CHECK(db->query("SELECT count(*) FROM tasks").at(0).at(0) == "2");
 }
@@ -229,19 +115,11 @@ TEST_CASE(
     "revision after the other",
     "[sqlite]") {
   Setup setup;
-  auto [first, second] = setup.start_in_order(setup.b, setup.c);
-  auto one = first->wait();
-  auto two = second->wait();
-  INFO("first:\n" << one.err << "second:\n" << two.err);
-  CHECK(one.exit_code == 0);
-  CHECK_THAT(one.err, Catch::EndsWith(" as revision 2.\n"));
-  CHECK(two.exit_code == 0);
-  CHECK_THAT(two.err, Catch::StartsWith("[1/1] create table \"main.labels\""));
-  CHECK_THAT(two.err, Catch::EndsWith(" as revision 3.\n"));
-  keel_ok({"plan", "--db", setup.url, setup.c, "--detailed-exitcode"});
-  auto history = setup.history();
-  CHECK(history.size() == 3);
-  check_sequential(history);
+  auto [first, second] = setup.start_in_order(setup.b(), setup.c());
+  setup.check_in_turn(*first, *second, setup.c(), 3, [](const std::string& err) {
+    CHECK_THAT(err, Catch::StartsWith("[1/1] create table \"main.labels\""));
+    CHECK_THAT(err, Catch::EndsWith(" as revision 3.\n"));
+  });
 }
 
 TEST_CASE(
@@ -250,29 +128,27 @@ TEST_CASE(
     "[sqlite]") {
   Setup setup;
   // A live process (this one) holds keel's lock row, as a keel apply would.
-  auto db = keel::dialects::open_database(setup.url);
+  auto db = keel::dialects::open_database(setup.url());
   db->execute(fmt::format(
       "INSERT INTO keel_lock (id, holder, host, pid, since) VALUES (1, 'nightly maintenance (pid "
       "{0})', '{1}', {0}, '2026-01-02T03:04:05.678Z')",
-      getpid(), host_name()));
+      getpid(), keel::testing::host_name()));
 
-  auto two = setup.apply(setup.b, {"--lock-wait", "1s"})->wait();
+  auto two = setup.apply(setup.b(), {"--lock-wait", "1s"})->wait();
   CHECK(two.exit_code == 1);
   CHECK(two.err == fmt::format("keel: error: another keel apply or rollback holds the lock on this "
                                "database: nightly maintenance (pid {}) since "
                                "2026-01-02T03:04:05.678Z; waited 1 s (--lock-wait)\n",
                                getpid()));
   CHECK(setup.history().size() == 1);
-  auto rollback = keel::testing::run_child(
-      KEEL_BINARY, {"rollback", "--db", setup.url, "--yes", "--lock-wait", "1s"}, kEnv,
-      setup.dir.path());
+  auto rollback = setup.run({"rollback", "--db", setup.url(), "--yes", "--lock-wait", "1s"});
   CHECK(rollback.exit_code == 1);
   CHECK_THAT(rollback.err, Catch::Contains("nightly maintenance (pid "));
 
   // Once the row is gone, the same apply goes through; its own row names it while it runs and
   // is gone afterwards.
   db->execute("DELETE FROM keel_lock");
-  auto three = setup.apply(setup.b, {"--lock-wait", "1s"})->wait();
+  auto three = setup.apply(setup.b(), {"--lock-wait", "1s"})->wait();
   INFO(three.err);
   CHECK(three.exit_code == 0);
   CHECK(db->query("SELECT count(*) FROM keel_lock").at(0).at(0) == "0");

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <future>
 
 #include "planner/serialize.h"
 #include "src/commands.h"
@@ -48,9 +49,30 @@ bool looks_like_url(const std::string& s) {
 }  // namespace
 
 void plan_into(Planned& p, const std::string& schema_path) {
-  p.desired = state::read_schema(schema_path);
+  // The database is inspected while the schema files are parsed and read: inspecting needs only
+  // the settings (as prepare_desired leaves them). It starts from the settings the files appear
+  // to have, and starts again in the rare case that the parsed ones differ.
+  dialects::Database& db = *p.db;
+  auto prepared = [&db](const state::Settings& settings) {
+    state::Schema only;
+    only.settings = settings;
+    db.prepare_desired(only);
+    return only.settings;
+  };
+  auto inspect = [&db](const state::Settings& settings) {
+    return std::async(std::launch::async, [&db, settings] { return db.inspect(settings); });
+  };
+  state::SchemaReader reader(schema_path);
+  const state::Settings guessed = prepared(reader.guessed_settings());
+  auto live = inspect(guessed);
+  const state::Settings settings = prepared(reader.settings());
+  if (settings != guessed) {
+    live.wait();  // one connection: the first inspection ends before the second starts
+    live = inspect(settings);
+  }
+  p.desired = reader.finish();
   p.db->prepare_desired(p.desired.schema);
-  p.live = p.db->inspect(p.desired.schema.settings);
+  p.live = live.get();
   p.db->canonicalize(p.desired.schema, p.live);
   p.plan = planner::make_plan(p.live, p.desired.schema, p.db->renderer());
   p.plan.engine = p.db->engine();

@@ -1,6 +1,5 @@
 #include "state/fingerprint.h"
 
-#include <algorithm>
 #include <array>
 #include <memory>
 #include <stdexcept>
@@ -12,34 +11,45 @@
 
 namespace keel::state {
 
-std::string canonical_toml(const Schema& schema) {
-  Schema copy = schema;
-  copy.settings = Settings{};
-  for (auto& [name, table] : copy.tables) {
-    table.renamed_from.reset();
-    for (Column& column : table.columns) {
-      column.renamed_from.reset();
-      column.backfill.reset();
-    }
-    // Column order is not part of a table's definition for keel (plans never rebuild a table to
-    // reorder it, and a rollback re-adds a dropped column at the end), so it is not part of
-    // the fingerprint either.
-    std::sort(table.columns.begin(), table.columns.end(),
-              [](const Column& a, const Column& b) { return a.name < b.name; });
+namespace {
+
+constexpr WriteOptions kCanonical{.definition_only = true};
+
+// canonical_toml handed to `sink` in pieces.
+void write_canonical(const Schema& schema, const TomlSink& sink) {
+  if (is_sort_canonical(schema)) {
+    write_toml(schema, kCanonical, sink);
+    return;
   }
+  Schema copy = schema;
   sort_canonical(copy);
-  return write_toml(copy);
+  write_toml(copy, kCanonical, sink);
+}
+
+}  // namespace
+
+std::string canonical_toml(const Schema& schema) {
+  // The settings, the directives and the column order are left out by the writer itself, so
+  // the model is copied only when its lists are not in canonical order yet.
+  if (is_sort_canonical(schema)) {
+    return write_toml(schema, kCanonical);
+  }
+  Schema copy = schema;
+  sort_canonical(copy);
+  return write_toml(copy, kCanonical);
 }
 
 std::string fingerprint(const Schema& schema) {
-  const std::string text = canonical_toml(schema);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
                                                                     &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), text.data(), text.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
+  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1;
+  // The text is hashed as it is written, never held whole (it is megabytes on large schemas).
+  write_canonical(schema, [&](std::string_view piece) {
+    ok = ok && EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()) == 1;
+  });
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
     throw std::runtime_error("keel: SHA-256 is not available from OpenSSL");
   }
   constexpr std::string_view kHex = "0123456789abcdef";

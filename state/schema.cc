@@ -60,10 +60,27 @@ auto sort_key(const Extension& extension) {
   return std::make_tuple(extension.name, opt(extension.schema));
 }
 
+// sort_key(a) < sort_key(b). Every key starts with the name, and names almost always differ,
+// so the whole keys (which allocate) are built only for equal names.
+template <class T>
+bool key_less(const T& a, const T& b) {
+  if (a.name != b.name) {
+    return a.name < b.name;
+  }
+  return sort_key(a) < sort_key(b);
+}
+
 template <class T>
 void sort_by_key(std::vector<T>& items) {
-  std::stable_sort(items.begin(), items.end(),
-                   [](const T& a, const T& b) { return sort_key(a) < sort_key(b); });
+  if (std::is_sorted(items.begin(), items.end(), key_less<T>)) {
+    return;  // what stable_sort would leave as it is
+  }
+  std::stable_sort(items.begin(), items.end(), key_less<T>);
+}
+
+template <class T>
+bool sorted_by_key(const std::vector<T>& items) {
+  return std::is_sorted(items.begin(), items.end(), key_less<T>);
 }
 
 }  // namespace
@@ -116,6 +133,18 @@ void sort_canonical(Schema& schema) {
     sort_by_key(table.indexes);
     sort_by_key(table.partitions);
   }
+}
+
+bool is_sort_canonical(const Schema& schema) {
+  if (!sorted_by_key(schema.extensions)) {
+    return false;
+  }
+  return std::all_of(schema.tables.begin(), schema.tables.end(), [](const auto& entry) {
+    const Table& table = entry.second;
+    return sorted_by_key(table.uniques) && sorted_by_key(table.foreign_keys) &&
+           sorted_by_key(table.checks) && sorted_by_key(table.indexes) &&
+           sorted_by_key(table.partitions);
+  });
 }
 
 bool glob_match(const std::string& glob, const std::string& name) {

@@ -27,26 +27,38 @@ struct QualifiedName {
 /// reader and every inspector spell user types with this function, so they compare equal.
 /// Example: `type_name({"public", "agent_status"})` is "public.agent_status".
 inline std::string type_name(const QualifiedName& name) {
-  auto part = [](const std::string& s) {
-    bool plain = !s.empty() && !(s[0] >= '0' && s[0] <= '9');
+  // Called for every column by the planner and the TOML writer: one allocation, no temporaries.
+  auto plain = [](const std::string& s) {
+    if (s.empty() || (s[0] >= '0' && s[0] <= '9')) {
+      return false;
+    }
     for (char c : s) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-        plain = false;
+        return false;
       }
     }
-    if (plain) {
-      return s;
+    return true;
+  };
+  auto append = [&](std::string& out, const std::string& s) {
+    if (plain(s)) {
+      out += s;
+      return;
     }
-    std::string out = "\"";
+    out += '"';
     for (char c : s) {
       out += c;
       if (c == '"') {
         out += '"';
       }
     }
-    return out + "\"";
+    out += '"';
   };
-  return part(name.schema) + "." + part(name.name);
+  std::string out;
+  out.reserve(name.schema.size() + name.name.size() + 5);
+  append(out, name.schema);
+  out += '.';
+  append(out, name.name);
+  return out;
 }
 
 enum class Identity { None, Always, ByDefault };
@@ -77,7 +89,7 @@ struct Column {
 
 /// One key of an index: a column, or an expression when `expression` is set.
 struct IndexKey {
-  std::string column{};                    ///< column name; empty for an expression key
+  std::string column{};                     ///< column name; empty for an expression key
   std::optional<std::string> expression{};  ///< SQL expression, e.g. "lower(email)"
   bool descending = false;
   NullsOrder nulls = NullsOrder::Default;  ///< Default means the engine's default for the direction
@@ -92,9 +104,10 @@ struct Index {
   std::vector<IndexKey> keys{};
   bool unique = false;
   std::string method = "btree";
-  std::optional<std::string> where{};   ///< partial index predicate
-  std::vector<std::string> include{};   ///< INCLUDE columns
-  bool valid = true;  ///< false for an INVALID index left by a failed concurrent build (inspect only)
+  std::optional<std::string> where{};  ///< partial index predicate
+  std::vector<std::string> include{};  ///< INCLUDE columns
+  bool valid =
+      true;  ///< false for an INVALID index left by a failed concurrent build (inspect only)
 
   bool operator==(const Index&) const = default;
 };
@@ -144,13 +157,13 @@ struct Table {
   QualifiedName name{};
   std::vector<Column> columns{};  ///< in creation order
   std::optional<PrimaryKey> primary_key{};
-  std::vector<UniqueConstraint> uniques{};   ///< sorted by name
-  std::vector<ForeignKey> foreign_keys{};    ///< sorted by name
-  std::vector<Check> checks{};               ///< sorted by name
-  std::vector<Index> indexes{};              ///< sorted by name; excludes constraint indexes
+  std::vector<UniqueConstraint> uniques{};  ///< sorted by name
+  std::vector<ForeignKey> foreign_keys{};   ///< sorted by name
+  std::vector<Check> checks{};              ///< sorted by name
+  std::vector<Index> indexes{};             ///< sorted by name; excludes constraint indexes
   std::optional<std::string> comment{};
-  std::optional<std::string> partition_by{};  ///< e.g. "RANGE (created_at)"
-  std::vector<Partition> partitions{};        ///< sorted by name
+  std::optional<std::string> partition_by{};    ///< e.g. "RANGE (created_at)"
+  std::vector<Partition> partitions{};          ///< sorted by name
   std::optional<QualifiedName> renamed_from{};  ///< directive of the desired state
 
   [[nodiscard]] const Column* find_column(const std::string& column) const;
@@ -181,9 +194,9 @@ struct Extension {
 
 /// `[settings]`: how names are resolved and which objects keel manages.
 struct Settings {
-  std::string schema = "public";          ///< schema of unqualified names
-  std::vector<std::string> schemas{};     ///< managed schemas; empty means every non-system one
-  std::vector<std::string> exclude{};     ///< table/view/enum name globs keel leaves alone
+  std::string schema = "public";       ///< schema of unqualified names
+  std::vector<std::string> schemas{};  ///< managed schemas; empty means every non-system one
+  std::vector<std::string> exclude{};  ///< table/view/enum name globs keel leaves alone
   bool operator==(const Settings&) const = default;
 };
 
@@ -204,6 +217,9 @@ struct Schema {
 /// Sorts every name-ordered list (constraints, indexes, partitions, extensions), so two models
 /// built in different orders compare equal. Column order is kept.
 void sort_canonical(Schema& schema);
+
+/// True when sort_canonical would leave `schema` as it is.
+[[nodiscard]] bool is_sort_canonical(const Schema& schema);
 
 /// True when `name` matches a glob of `*` and `?` (used by `settings.exclude`).
 [[nodiscard]] bool glob_match(const std::string& glob, const std::string& name);

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 #include <toml++/toml.h>
 
@@ -79,14 +79,14 @@ std::string kind_name(const toml::node& node) {
 }
 
 // The bytes of a single-line source region; toml++ counts columns in code points.
-std::optional<std::string> raw_slice(const std::string& text, const toml::source_region& r) {
+std::optional<std::string> raw_slice(std::string_view text, const toml::source_region& r) {
   if (r.begin.line == 0 || r.begin.line != r.end.line || r.end.column < r.begin.column) {
     return std::nullopt;
   }
   std::size_t pos = 0;
   for (std::uint32_t line = 1; line < r.begin.line; ++line) {
     pos = text.find('\n', pos);
-    if (pos == std::string::npos) {
+    if (pos == std::string_view::npos) {
       return std::nullopt;
     }
     ++pos;
@@ -102,7 +102,7 @@ std::optional<std::string> raw_slice(const std::string& text, const toml::source
   };
   const std::size_t begin = advance(pos, r.begin.column - 1);
   const std::size_t end = advance(begin, r.end.column - r.begin.column);
-  return text.substr(begin, end - begin);
+  return std::string(text.substr(begin, end - begin));
 }
 
 bool is_identifier(std::string_view s) {
@@ -176,10 +176,26 @@ std::vector<std::string> fk_action_names() {
 
 struct ParsedFile {
   std::string name;
-  std::string text;
+  std::string_view text;  ///< the file's content (owned by whoever parses the files)
   std::shared_ptr<const std::string> path;
   toml::table root;
 };
+
+// What SourceMap lookups match an index or foreign key by (its name, or for an unnamed one its
+// keys or columns): only that is kept, as a large schema has tens of thousands of them.
+Index lookup_part(const Index& index) {
+  Index out;
+  out.name = index.name;
+  out.keys = index.keys;
+  return out;
+}
+
+ForeignKey lookup_part(const ForeignKey& fk) {
+  ForeignKey out;
+  out.name = fk.name;
+  out.columns = fk.columns;
+  return out;
+}
 
 // A foreign key whose referenced table and columns are checked once every table is read.
 struct PendingFk {
@@ -236,7 +252,13 @@ constexpr auto kDefaultKeys = std::to_array<std::string_view>({"sql"});
 
 class Reader {
  public:
-  LoadedSchema run(const std::vector<ParsedFile>& files) {
+  LoadedSchema run(std::vector<ParsedFile>& files) {
+    start(files);
+    return finish(files);
+  }
+
+  // The first step of run: the top-level keys and the settings of every file.
+  void start(const std::vector<ParsedFile>& files) {
     files_ = &files;
     for (const ParsedFile& f : files) {
       map_.files.push_back(f.name);
@@ -245,6 +267,15 @@ class Reader {
       file_ = &f;
       read_top_level(f.root);
     }
+  }
+
+  // The settings read by start(), final: nothing after them changes them.
+  [[nodiscard]] const Settings& settings() const { return schema_.settings; }
+
+  // The rest of run, on the files given to start(). Each table's part of the parsed documents
+  // is freed once it is read: the documents of a large schema take more memory than the model
+  // read from them.
+  LoadedSchema finish(std::vector<ParsedFile>& files) {
     for (const ParsedFile& f : files) {
       file_ = &f;
       if (const toml::table* enums = section(f.root, "enums")) {
@@ -253,11 +284,11 @@ class Reader {
         }
       }
     }
-    for (const ParsedFile& f : files) {
+    for (ParsedFile& f : files) {
       file_ = &f;
-      if (const toml::table* tables = section(f.root, "tables")) {
-        for (auto&& [key, node] : *tables) {
-          read_table(key, node);
+      if (toml::table* tables = f.root.get_as<toml::table>("tables")) {
+        for (auto it = tables->begin(); it != tables->end(); it = tables->erase(it)) {
+          read_table(it->first, it->second);
         }
       }
       if (const toml::table* views = section(f.root, "views")) {
@@ -288,6 +319,21 @@ class Reader {
   std::map<std::string, SourceLoc> settings_keys_;  // which file set each settings key
   std::map<QualifiedName, Defined> relations_;      // tables, views, indexes
   std::map<QualifiedName, Defined> types_;          // enums and row types of tables, views
+  // Answers that depend only on the enums read so far (cleared when one is added): a schema
+  // has few distinct types and many columns.
+  std::unordered_map<std::string, std::string> known_types_;  // as written -> Column::type
+  std::unordered_map<std::string, const Enum*> enum_types_;   // Column::type -> its enum
+
+  // find_enum_type(type, schema_.enums), remembered per type.
+  const Enum* enum_of(const std::string& type) {
+    const auto it = enum_types_.find(type);
+    if (it != enum_types_.end()) {
+      return it->second;
+    }
+    const Enum* e = find_enum_type(type, schema_.enums);
+    enum_types_.emplace(type, e);
+    return e;
+  }
 
   // --- diagnostics ---------------------------------------------------------------------------
 
@@ -628,6 +674,8 @@ class Reader {
       }
     }
     schema_.enums[*name] = std::move(e);
+    known_types_.clear();
+    enum_types_.clear();
   }
 
   void read_view(const toml::key& key, const toml::node& node) {
@@ -756,6 +804,10 @@ class Reader {
       const auto& pb = b.first->source().begin;
       return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
     });
+    SourceMap::TableColumns& sources = map_.columns[ctx.table.name];
+    sources.columns.reserve(sources.columns.size() + entries.size());
+    sources.keys.reserve(sources.keys.size() + 4 * entries.size());
+    ctx.table.columns.reserve(ctx.table.columns.size() + entries.size());
     for (const auto& [key, value] : entries) {
       read_column(ctx, *key, *value);
     }
@@ -790,7 +842,9 @@ class Reader {
       error(at(key), "column name is empty");
       return;
     }
-    map_.columns[{tn, c.name}] = at(key);
+    SourceMap::TableColumns& sources = map_.columns[tn];
+    const auto keys_begin = static_cast<std::uint32_t>(sources.keys.size());
+    sources.columns.push_back({c.name, at(key), keys_begin, keys_begin});
     const toml::table* t = node.as_table();
     if (t == nullptr) {
       error(at(node), "column " + shown + " must be a table like { type = \"text\" } (found " +
@@ -800,8 +854,15 @@ class Reader {
     }
     check_keys(*t, kColumnKeys, "column " + shown);
     for (auto&& [k, v] : *t) {
-      map_.column_keys[{tn, c.name, std::string(k.str())}] = at(v);
+      // Unknown keys are errors (reported above): a loaded schema never has them.
+      const auto known = std::find(kColumnKeys.begin(), kColumnKeys.end(), k.str());
+      if (known != kColumnKeys.end()) {
+        const toml::source_position& begin = v.source().begin;
+        sources.keys.push_back({static_cast<std::uint8_t>(known - kColumnKeys.begin()), begin.line,
+                                begin.line == 0 ? 0 : begin.column});
+      }
     }
+    sources.columns.back().keys_end = static_cast<std::uint32_t>(sources.keys.size());
     auto loc_of = [&](std::string_view k) { return at(*t->get(k)); };
 
     bool type_known = false;
@@ -883,13 +944,19 @@ class Reader {
 
   // Resolves `type`; returns true when the column's type is known.
   bool read_type(Column& c, const std::string& written, const SourceLoc& loc) {
+    if (const auto it = known_types_.find(written); it != known_types_.end()) {
+      c.type = it->second;
+      return true;
+    }
     const TypeParse parsed = parse_type(written);
     if (parsed.type) {
       c.type = *parsed.type;
+      known_types_.emplace(written, c.type);
       return true;
     }
     if (auto resolved = resolve_type(written, schema_.enums, schema_.settings.schema)) {
       c.type = *resolved;
+      known_types_.emplace(written, c.type);
       return true;
     }
     if (!parsed.problem.empty()) {
@@ -932,7 +999,7 @@ class Reader {
       if (type_known && (family == TypeFamily::Integer || family == TypeFamily::Boolean)) {
         error(at(node),
               "default " + dq(value) + " is a string, but column " + shown + " has type " + type);
-      } else if (const Enum* e = type_known ? find_enum_type(c.type, schema_.enums) : nullptr;
+      } else if (const Enum* e = type_known ? enum_of(c.type) : nullptr;
                  e != nullptr && c.type.back() != ']' &&
                  std::find(e->values.begin(), e->values.end(), value) == e->values.end()) {
         error(at(node), "default " + dq(value) + " is not a value of enum " + dq(display(e->name)) +
@@ -1246,7 +1313,7 @@ class Reader {
     if (!index.name.empty()) {
       define(relations_, {ctx.table.name.schema, index.name}, "index", index.name, at(t));
     }
-    map_.indexes[ctx.table.name].push_back({index, at(t)});
+    map_.indexes[ctx.table.name].push_back({lookup_part(index), at(t)});
     ctx.table.indexes.push_back(std::move(index));
   }
 
@@ -1373,7 +1440,7 @@ class Reader {
                                      " column" + (fk.columns.size() == 1 ? "" : "s") +
                                      " but references " + std::to_string(fk.ref_columns.size()));
       }
-      map_.foreign_keys[p.table].push_back({fk, p.where});
+      map_.foreign_keys[p.table].push_back({lookup_part(fk), p.where});
     }
   }
 };
@@ -1415,14 +1482,24 @@ void parse_all(std::vector<ParsedFile>& files) {
   }
 }
 
-std::string read_file(const std::filesystem::path& path) {
+// Appends the content of a file to `out` and returns its size.
+std::size_t append_file(std::string& out, const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw UserError("cannot read " + dq(path.generic_string()));
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  const std::size_t start = out.size();
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const std::size_t needed = start + static_cast<std::size_t>(size) + 1;
+  if (!ec && needed > out.capacity()) {
+    out.reserve(std::max(needed, 2 * out.capacity()));  // geometric: many files stay linear
+  }
+  std::array<char, std::size_t{1} << 16U> buffer{};
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    out.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return out.size() - start;
 }
 
 bool hidden(const std::filesystem::path& relative) {
@@ -1481,8 +1558,8 @@ SourceLoc SourceMap::column(const QualifiedName& table, const std::string& colum
   if (!name) {
     return fallback();
   }
-  auto it = columns.find({*name, column});
-  return it == columns.end() ? tables.at(*name) : it->second;
+  const ColumnSource* source = column_source(*name, column);
+  return source == nullptr ? tables.at(*name) : source->loc;
 }
 
 SourceLoc SourceMap::column_key(const QualifiedName& table, const std::string& column,
@@ -1491,8 +1568,36 @@ SourceLoc SourceMap::column_key(const QualifiedName& table, const std::string& c
   if (!name) {
     return fallback();
   }
-  auto it = column_keys.find({*name, column, key});
-  return it == column_keys.end() ? this->column(*name, column) : it->second;
+  if (const ColumnSource* source = column_source(*name, column)) {
+    const auto& names = column_key_names();
+    const std::vector<KeySource>& keys = columns.at(*name).keys;
+    for (std::uint32_t i = source->keys_begin; i < source->keys_end && i < keys.size(); ++i) {
+      if (keys[i].key < names.size() && names[keys[i].key] == key) {
+        return SourceLoc{.file = source->loc.file, .line = keys[i].line, .column = keys[i].column};
+      }
+    }
+  }
+  return this->column(*name, column);
+}
+
+const SourceMap::ColumnSource* SourceMap::column_source(const QualifiedName& table,
+                                                        const std::string& column) const {
+  const auto t = columns.find(table);
+  if (t == columns.end()) {
+    return nullptr;
+  }
+  // The last one read wins, as a column read twice (an error) would be recorded.
+  for (auto c = t->second.columns.rbegin(); c != t->second.columns.rend(); ++c) {
+    if (c->name == column) {
+      return &*c;
+    }
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& SourceMap::column_key_names() {
+  static const std::vector<std::string> names(kColumnKeys.begin(), kColumnKeys.end());
+  return names;
 }
 
 SourceLoc SourceMap::primary_key(const QualifiedName& table) const {
@@ -1610,7 +1715,77 @@ SourceLoc SourceMap::extension(const std::string& name) const {
 
 // --- free functions --------------------------------------------------------------------------
 
-LoadedSchema read_schema(const std::filesystem::path& file_or_directory) {
+struct SchemaReader::Impl {
+  std::vector<ParsedFile> files;
+  std::string text;
+  Reader reader;
+  bool parsed = false;
+
+  void parse() {
+    if (!parsed) {
+      parse_all(files);
+      reader.start(files);
+      parsed = true;
+    }
+  }
+};
+
+namespace {
+
+// The settings the `[settings]` sections of `files` give, read without parsing the files:
+// every line "[settings]" up to the next table header is parsed on its own. A guess: wrong
+// (or the defaults) for settings written otherwise or files with errors.
+Settings guess_settings(const std::vector<ParsedFile>& files) {
+  Settings guess;
+  auto next_line = [](std::string_view text, std::size_t pos) {
+    const std::size_t end = text.find('\n', pos);
+    return end == std::string_view::npos ? text.size() : end;
+  };
+  for (const ParsedFile& f : files) {
+    const std::string_view text = f.text;
+    for (std::size_t pos = 0; pos < text.size(); pos = next_line(text, pos) + 1) {
+      if (trim(text.substr(pos, next_line(text, pos) - pos)) != "[settings]") {
+        continue;
+      }
+      std::size_t end = next_line(text, pos);
+      while (end < text.size()) {
+        const std::size_t line_end = next_line(text, end + 1);
+        const std::string_view line = trim(text.substr(end + 1, line_end - end - 1));
+        if (!line.empty() && line.front() == '[') {
+          break;
+        }
+        end = line_end;
+      }
+      try {
+        const toml::table section = toml::parse(text.substr(pos, end - pos), std::string_view{});
+        const toml::node_view settings = section["settings"];
+        if (auto schema = settings["schema"].value<std::string>()) {
+          guess.schema = *schema;
+        }
+        auto strings = [&](std::string_view key, std::vector<std::string>& out) {
+          if (const toml::array* array = settings[key].as_array()) {
+            out.clear();
+            for (const toml::node& element : *array) {
+              if (auto value = element.value<std::string>()) {
+                out.push_back(*value);
+              }
+            }
+          }
+        };
+        strings("schemas", guess.schemas);
+        strings("exclude", guess.exclude);
+      } catch (const toml::parse_error&) {  // only a guess
+      }
+      pos = end;
+    }
+  }
+  return guess;
+}
+
+}  // namespace
+
+SchemaReader::SchemaReader(const std::filesystem::path& file_or_directory)
+    : impl_(std::make_unique<Impl>()) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const std::string shown = file_or_directory.generic_string();
@@ -1643,27 +1818,57 @@ LoadedSchema read_schema(const std::filesystem::path& file_or_directory) {
       throw UserError("no .toml files in " + dq(shown));
     }
     for (const fs::path& p : paths) {
-      files.push_back(ParsedFile{p.generic_string(), read_file(p), {}, {}});
+      files.push_back(ParsedFile{p.generic_string(), {}, {}, {}});
     }
   } else {
-    files.push_back(ParsedFile{shown, read_file(file_or_directory), {}, {}});
+    files.push_back(ParsedFile{shown, {}, {}, {}});
   }
-  std::string text;
+  // The files are read into the text stored in revisions, and parsed from there: one copy.
+  std::string& text = impl_->text;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // of each file in `text`
   for (const ParsedFile& f : files) {
-    text += "# file: " + f.name + "\n" + f.text;
-    if (!f.text.empty() && f.text.back() != '\n') {
+    text += "# file: ";
+    text += f.name;
+    text += '\n';
+    const std::size_t start = text.size();
+    const std::size_t size = append_file(text, f.name);
+    spans.emplace_back(start, size);
+    if (size > 0 && text.back() != '\n') {
       text += '\n';
     }
   }
-  parse_all(files);
-  LoadedSchema out = Reader().run(files);
-  out.text = std::move(text);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    files[i].text = std::string_view(text).substr(spans[i].first, spans[i].second);
+  }
+  impl_->files = std::move(files);
+}
+
+SchemaReader::~SchemaReader() = default;
+
+Settings SchemaReader::guessed_settings() const {
+  return guess_settings(impl_->files);
+}
+
+const Settings& SchemaReader::settings() {
+  impl_->parse();
+  return impl_->reader.settings();
+}
+
+LoadedSchema SchemaReader::finish() {
+  impl_->parse();
+  LoadedSchema out = impl_->reader.finish(impl_->files);
+  out.text = std::move(impl_->text);
+  impl_.reset();  // the parsed documents are not needed any more
   return out;
+}
+
+LoadedSchema read_schema(const std::filesystem::path& file_or_directory) {
+  return SchemaReader(file_or_directory).finish();
 }
 
 LoadedSchema read_schema_string(std::string_view toml, std::string_view file_name) {
   std::vector<ParsedFile> files;
-  files.push_back(ParsedFile{std::string(file_name), std::string(toml), {}, {}});
+  files.push_back(ParsedFile{std::string(file_name), toml, {}, {}});
   parse_all(files);
   LoadedSchema out = Reader().run(files);
   out.text = std::string(toml);

@@ -2,8 +2,10 @@
 // element so that later messages (validation, planner hazards) can point at a TOML line.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +32,9 @@ struct SourceMap {
   /// An element as written (name possibly empty) and where it was written.
   template <class T>
   struct Entry {
-    T element{};      ///< as written: the name may be empty
+    /// As written (the name may be empty), as far as lookups match it: its name and, for an
+    /// unnamed one, an index's keys, a constraint's columns or a check's expression.
+    T element{};
     SourceLoc loc{};  ///< the element (or the column key that declared it)
   };
 
@@ -40,10 +44,29 @@ struct SourceMap {
   std::map<QualifiedName, SourceLoc> tables{};    ///< the NAME in `[tables.NAME]`
   std::map<QualifiedName, SourceLoc> enums{};     ///< the NAME in `[enums.NAME]`
   std::map<QualifiedName, SourceLoc> views{};     ///< the NAME in `[views.NAME]`
-  /// (table, column) -> the column's key in `[tables.NAME.columns]`.
-  std::map<std::pair<QualifiedName, std::string>, SourceLoc> columns{};
-  /// (table, column, key) -> the value of one key of a column, e.g. "type" or "default".
-  std::map<std::tuple<QualifiedName, std::string, std::string>, SourceLoc> column_keys{};
+  /// Where the value of one key of a column was written, in its column's file.
+  struct KeySource {
+    std::uint8_t key = 0;  ///< index of the key in column_key_names()
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+  };
+  /// Where a column was written.
+  struct ColumnSource {
+    std::string name{};
+    SourceLoc loc{};               ///< the column's key in `[tables.NAME.columns]`
+    std::uint32_t keys_begin = 0;  ///< its keys are TableColumns::keys[keys_begin, keys_end)
+    std::uint32_t keys_end = 0;
+  };
+  /// Where the columns of one table and the values of their keys were written.
+  struct TableColumns {
+    std::vector<ColumnSource> columns{};  ///< in reading order
+    std::vector<KeySource> keys{};        ///< "type", "default", ... as written, by column
+  };
+  /// table -> its columns (compact: a large schema has hundreds of thousands of columns).
+  std::map<QualifiedName, TableColumns> columns{};
+
+  /// The keys a column may have, in KeySource::key order: "type", "nullable", "default", ...
+  [[nodiscard]] static const std::vector<std::string>& column_key_names();
   std::map<QualifiedName, SourceLoc> primary_keys{};  ///< table -> its `primary_key` value
   /// table -> its `[[indexes]]` elements.
   std::map<QualifiedName, std::vector<Entry<Index>>> indexes{};
@@ -87,6 +110,8 @@ struct SourceMap {
 
  private:
   [[nodiscard]] std::optional<QualifiedName> recorded_table(const QualifiedName& table) const;
+  [[nodiscard]] const ColumnSource* column_source(const QualifiedName& table,
+                                                  const std::string& column) const;
   [[nodiscard]] SourceLoc fallback() const;
 };
 
@@ -106,6 +131,36 @@ struct LoadedSchema {
 /// defined twice, ...), each with its `file:line:col`.
 /// Example: `read_schema("schema/")` reads schema/enums.toml then schema/users.toml.
 [[nodiscard]] LoadedSchema read_schema(const std::filesystem::path& file_or_directory);
+
+/// read_schema in steps, so that work that needs only the settings (inspecting the database) can
+/// run while the rest is read: the constructor reads the files (throwing UserError when it
+/// cannot), settings() parses them and reads the settings (throwing UserError on syntax
+/// errors), finish() reads everything else and returns what read_schema returns (throwing
+/// UserError with every problem, settings ones included). guessed_settings() is a cheap guess
+/// of settings() that does not parse the files.
+/// Example: `SchemaReader r("schema/"); use(r.settings()); LoadedSchema s = r.finish();`
+class SchemaReader {
+ public:
+  explicit SchemaReader(const std::filesystem::path& file_or_directory);
+  ~SchemaReader();
+  SchemaReader(const SchemaReader&) = delete;
+  SchemaReader& operator=(const SchemaReader&) = delete;
+  SchemaReader(SchemaReader&&) = delete;
+  SchemaReader& operator=(SchemaReader&&) = delete;
+
+  /// What settings() most likely returns, from the files' `[settings]` sections alone, in
+  /// milliseconds where parsing takes seconds; the defaults where that finds nothing.
+  [[nodiscard]] Settings guessed_settings() const;
+  /// The settings, as finish() returns them in LoadedSchema::schema (when it does not throw).
+  /// Valid until finish().
+  [[nodiscard]] const Settings& settings();
+  /// Reads the rest; call once.
+  [[nodiscard]] LoadedSchema finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Reads one TOML document; `file_name` is used in messages and source positions.
 [[nodiscard]] LoadedSchema read_schema_string(std::string_view toml, std::string_view file_name);

@@ -6,8 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <future>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <system_error>
+#include <unordered_map>
 #include <vector>
 
 #include "state/toml_reader.h"
@@ -53,6 +57,43 @@ std::string escape(char c) {
   return {};
 }
 
+// True when escape(c) is not empty.
+bool needs_escape(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return c == '\\' || c == '"' || u < 0x20U || u == 0x7FU;
+}
+
+// Appends toml_string(text) to `out`.
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t plain = 0;  // start of the characters not yet appended
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (needs_escape(text[i])) {
+      out.append(text.substr(plain, i - plain));
+      out += escape(text[i]);
+      plain = i + 1;
+    }
+  }
+  out.append(text.substr(plain));
+  out += '"';
+}
+
+bool is_bare_key(std::string_view key) {
+  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
+// Appends toml_key(key) to `out`.
+void append_key(std::string& out, std::string_view key) {
+  if (is_bare_key(key)) {
+    out += key;
+  } else {
+    append_string(out, key);
+  }
+}
+
 // A multi-line basic string; used for text with line breaks outside inline tables.
 std::string toml_multiline(std::string_view text) {
   std::string out = "\"\"\"\n";
@@ -76,44 +117,78 @@ std::string text_value(std::string_view text) {
   return text.find('\n') == std::string_view::npos ? toml_string(text) : toml_multiline(text);
 }
 
-std::string string_array(const std::vector<std::string>& items) {
-  std::string out = "[";
+// Builds `{ k = v, ... }` on one line.
+class Inline {
+ public:
+  /// Builds the table in a string of its own (str()).
+  Inline() = default;
+  /// Appends the table to `target` (close() ends it).
+  explicit Inline(std::string& target) : text_(&target) {}
+  Inline(const Inline&) = delete;
+  Inline& operator=(const Inline&) = delete;
+  Inline(Inline&&) = delete;
+  Inline& operator=(Inline&&) = delete;
+  ~Inline() = default;
+
+  void add(std::string_view key, std::string_view value) {
+    start(key);
+    *text_ += value;
+  }
+  /// add(key, toml_string(value)) without the temporary.
+  void add_string(std::string_view key, std::string_view value) {
+    start(key);
+    append_string(*text_, value);
+  }
+  /// add(key, the TOML array of `values`) without the temporary.
+  void add_strings(std::string_view key, const std::vector<std::string>& values);
+  /// The table, when built in a string of its own.
+  [[nodiscard]] std::string str() const { return empty_ ? "{}" : own_ + " }"; }
+  /// Ends the table appended to the target.
+  void close() { *text_ += empty_ ? "{}" : " }"; }
+
+ private:
+  void start(std::string_view key) {
+    *text_ += empty_ ? "{ " : ", ";
+    empty_ = false;
+    append_key(*text_, key);
+    *text_ += " = ";
+  }
+
+  std::string own_;
+  std::string* text_ = &own_;  ///< "{ k = v, k = v" so far, after what was there
+  bool empty_ = true;
+};
+
+// Appends the TOML array of strings `items` to `out`: ["a", "b"].
+void append_strings(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) {
       out += ", ";
     }
-    out += toml_string(items[i]);
+    append_string(out, items[i]);
   }
-  return out + "]";
+  out += ']';
 }
 
-// Builds `{ k = v, ... }` on one line.
-class Inline {
- public:
-  void add(std::string_view key, const std::string& value) {
-    parts_.push_back(toml_key(key) + " = " + value);
-  }
-  [[nodiscard]] std::string str() const {
-    if (parts_.empty()) {
-      return "{}";
-    }
-    std::string out = "{ ";
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
-      if (i > 0) {
-        out += ", ";
-      }
-      out += parts_[i];
-    }
-    return out + " }";
-  }
-
- private:
-  std::vector<std::string> parts_;
-};
+void Inline::add_strings(std::string_view key, const std::vector<std::string>& values) {
+  start(key);
+  append_strings(*text_, values);
+}
 
 class Writer {
  public:
-  explicit Writer(const Schema& schema) : s_(schema) {}
+  Writer(const Schema& schema, const WriteOptions& options)
+      : s_(schema),
+        options_(options),
+        settings_(options.definition_only ? kDefaults : s_.settings) {
+    // The enums by the spelling columns use for them (type_name); the first in name order
+    // wins, as in find_enum_type.
+    for (const auto& [name, e] : s_.enums) {
+      enums_by_type_.emplace(type_name(name), &e);
+      enums_by_str_.emplace(name.str(), &e);
+    }
+  }
 
   std::string run() {
     write_settings();
@@ -126,39 +201,176 @@ class Writer {
     for (const auto& [name, v] : s_.views) {
       write_view(v);
     }
-    return out_;
+    return std::move(out_);
+  }
+
+  using TableIt = std::map<QualifiedName, Table>::const_iterator;
+
+  // A part of run()'s text handed to `sink` in pieces of about kPiece bytes: the settings and
+  // enums when `head`, the tables [first, last), and the views when `tail`. The parts of a
+  // split schema, each written by its own Writer, put together give run()'s text.
+  void run_part(TableIt first, TableIt last, bool head, bool tail, const TomlSink& sink) {
+    constexpr std::size_t kPiece = 1U << 16U;
+    auto flush = [&](bool end) {
+      if (out_.size() >= kPiece || (end && !out_.empty())) {
+        sink(out_);
+        out_.clear();
+      }
+    };
+    out_.reserve(2 * kPiece);
+    started_ = !head;  // a part after the head follows the settings
+    if (head) {
+      write_settings();
+      for (const auto& [name, e] : s_.enums) {
+        write_enum(e);
+        flush(false);
+      }
+    }
+    for (auto it = first; it != last; ++it) {
+      write_table(it->second);
+      flush(false);
+    }
+    if (tail) {
+      for (const auto& [name, v] : s_.views) {
+        write_view(v);
+        flush(false);
+      }
+    }
+    flush(true);
   }
 
  private:
+  static inline const Settings kDefaults{};
+
   const Schema& s_;
-  std::string out_;
+  const WriteOptions& options_;
+  const Settings& settings_;  ///< the schema's, or the defaults for definition_only
+  std::string out_;           ///< the text not yet returned or handed to a sink
+  bool started_ = false;      ///< a header was written
+  // Per-type answers: a schema has few distinct column types and many columns.
+  std::unordered_map<std::string, const Enum*> enums_by_type_;
+  std::unordered_map<std::string, const Enum*> enums_by_str_;  ///< by QualifiedName::str()
+  std::unordered_map<std::string, std::string> type_values_;
+  std::unordered_map<std::string, bool> resolves_to_itself_;
 
   [[nodiscard]] std::string key_of(const QualifiedName& name) const {
-    return toml_key(format_qualified_name(name, s_.settings.schema));
+    return toml_key(format_qualified_name(name, settings_.schema));
   }
   [[nodiscard]] std::string ref_of(const QualifiedName& name) const {
-    return toml_string(format_qualified_name(name, s_.settings.schema));
+    return toml_string(format_qualified_name(name, settings_.schema));
   }
 
-  void header(const std::string& text) {
-    if (!out_.empty()) {
+  // find_enum_type(type, s_.enums), by hash.
+  [[nodiscard]] const Enum* enum_of(const std::string& type) const {
+    if (enums_by_type_.empty()) {
+      return nullptr;
+    }
+    std::string_view base = type;
+    if (base.size() >= 2 && base.substr(base.size() - 2) == "[]") {
+      base.remove_suffix(2);
+    }
+    const auto it = enums_by_type_.find(std::string(base));
+    return it == enums_by_type_.end() ? nullptr : it->second;
+  }
+
+  // match_enum of types.cc: the first enum (in name order) spelled `base` by type_name, else
+  // by "schema.name", else the enum `base` of the default schema.
+  [[nodiscard]] const Enum* match_enum(const std::string& base) const {
+    if (const auto it = enums_by_type_.find(base); it != enums_by_type_.end()) {
+      return it->second;
+    }
+    if (const auto it = enums_by_str_.find(base); it != enums_by_str_.end()) {
+      return it->second;
+    }
+    const auto it = s_.enums.find(QualifiedName{.schema = settings_.schema, .name = base});
+    return it == s_.enums.end() ? nullptr : &it->second;
+  }
+
+  // resolve_type(written, s_.enums, settings_.schema), with the enums looked up by hash.
+  [[nodiscard]] std::optional<std::string> resolve(std::string_view written) const {
+    if (auto builtin = normalize_type(written)) {
+      return builtin;
+    }
+    if (s_.enums.empty()) {
+      return std::nullopt;
+    }
+    const ArraySplit split = split_array(written);
+    if (const Enum* e = match_enum(split.base)) {
+      return type_name(e->name) + (split.array ? "[]" : "");
+    }
+    if (const Enum* e = match_enum(std::string(written))) {
+      return type_name(e->name);
+    }
+    return std::nullopt;
+  }
+
+  // resolve_type(type, ...) == type, remembered per type.
+  bool resolves_to_itself(const std::string& type) {
+    const auto it = resolves_to_itself_.find(type);
+    if (it != resolves_to_itself_.end()) {
+      return it->second;
+    }
+    const bool same = resolve(type) == type;
+    resolves_to_itself_.emplace(type, same);
+    return same;
+  }
+
+  void header(std::string_view text) {
+    if (started_) {
       out_ += '\n';
     }
-    out_ += text + '\n';
+    started_ = true;
+    out_ += text;
+    out_ += '\n';
   }
-  void line(std::string_view key, const std::string& value) {
-    out_ += toml_key(key) + " = " + value + '\n';
+  void line(std::string_view key, std::string_view value) {
+    append_key(out_, key);
+    out_ += " = ";
+    out_ += value;
+    out_ += '\n';
+  }
+  // line(key, toml_string(text)) without the temporaries.
+  void string_line(std::string_view key, std::string_view text) {
+    append_key(out_, key);
+    out_ += " = ";
+    append_string(out_, text);
+    out_ += '\n';
+  }
+  // line(key, the TOML array of `items`) without the temporaries.
+  void strings_line(std::string_view key, const std::vector<std::string>& items) {
+    append_key(out_, key);
+    out_ += " = ";
+    append_strings(out_, items);
+    out_ += '\n';
+  }
+  // header(open + key + close) without the temporaries.
+  void header(std::string_view open, std::string_view key, std::string_view close) {
+    if (started_) {
+      out_ += '\n';
+    }
+    started_ = true;
+    out_ += open;
+    out_ += key;
+    out_ += close;
+    out_ += '\n';
+  }
+  // The line of a column in `[tables.NAME.columns]`.
+  void column_line(const Column& c) {
+    append_key(out_, c.name);
+    out_ += " = ";
+    write_column_value(c);
+    out_ += '\n';
   }
 
   void write_settings() {
-    const Settings& st = s_.settings;
+    const Settings& st = settings_;
     header("[settings]");
     line("schema", toml_string(st.schema));
     if (!st.schemas.empty()) {
-      line("schemas", string_array(st.schemas));
+      strings_line("schemas", st.schemas);
     }
     if (!st.exclude.empty()) {
-      line("exclude", string_array(st.exclude));
+      strings_line("exclude", st.exclude);
     }
     if (!s_.extensions.empty()) {
       std::string list = "[";
@@ -181,15 +393,15 @@ class Writer {
   }
 
   void write_enum(const Enum& e) {
-    header("[enums." + key_of(e.name) + "]");
-    line("values", string_array(e.values));
+    header("[enums.", key_of(e.name), "]");
+    strings_line("values", e.values);
     if (e.comment) {
       line("comment", text_value(*e.comment));
     }
   }
 
   void write_view(const View& v) {
-    header("[views." + key_of(v.name) + "]");
+    header("[views.", key_of(v.name), "]");
     line("sql", text_value(v.sql));
     if (v.comment) {
       line("comment", text_value(*v.comment));
@@ -198,67 +410,84 @@ class Writer {
 
   void write_table(const Table& t) {
     const std::string key = "tables." + key_of(t.name);
-    header("[" + key + "]");
+    header("[", key, "]");
     if (t.comment) {
       line("comment", text_value(*t.comment));
     }
-    if (t.renamed_from) {
+    if (t.renamed_from && !options_.definition_only) {
       line("renamed_from", ref_of(*t.renamed_from));
     }
     if (t.primary_key) {
       if (t.primary_key->name.empty()) {
-        line("primary_key", string_array(t.primary_key->columns));
+        strings_line("primary_key", t.primary_key->columns);
       } else {
-        Inline pk;
-        pk.add("name", toml_string(t.primary_key->name));
-        pk.add("columns", string_array(t.primary_key->columns));
-        line("primary_key", pk.str());
+        append_key(out_, "primary_key");
+        out_ += " = ";
+        Inline pk(out_);
+        pk.add_string("name", t.primary_key->name);
+        pk.add_strings("columns", t.primary_key->columns);
+        pk.close();
+        out_ += '\n';
       }
     }
     if (t.partition_by) {
       line("partition_by", text_value(*t.partition_by));
     }
 
-    header("[" + key + ".columns]");
-    for (const Column& c : t.columns) {
-      line(c.name, column_value(c));
+    header("[", key, ".columns]");
+    if (options_.definition_only) {
+      // Column order is not part of a table's definition: by name.
+      std::vector<const Column*> columns;
+      columns.reserve(t.columns.size());
+      for (const Column& c : t.columns) {
+        columns.push_back(&c);
+      }
+      std::stable_sort(columns.begin(), columns.end(),
+                       [](const Column* a, const Column* b) { return a->name < b->name; });
+      for (const Column* c : columns) {
+        column_line(*c);
+      }
+    } else {
+      for (const Column& c : t.columns) {
+        column_line(c);
+      }
     }
 
     for (const Index& index : t.indexes) {
-      header("[[" + key + ".indexes]]");
+      header("[[", key, ".indexes]]");
       if (!index.name.empty()) {
-        line("name", toml_string(index.name));
+        string_line("name", index.name);
       }
-      std::string keys = "[";
+      out_ += "columns = [";
       for (std::size_t i = 0; i < index.keys.size(); ++i) {
         if (i > 0) {
-          keys += ", ";
+          out_ += ", ";
         }
-        keys += index_key_value(index.keys[i]);
+        out_ += index_key_value(index.keys[i]);
       }
-      line("columns", keys + "]");
+      out_ += "]\n";
       if (index.unique) {
         line("unique", "true");
       }
       if (index.method != "btree") {
-        line("method", toml_string(index.method));
+        string_line("method", index.method);
       }
       if (index.where) {
         line("where", text_value(*index.where));
       }
       if (!index.include.empty()) {
-        line("include", string_array(index.include));
+        strings_line("include", index.include);
       }
       if (!index.valid) {
         line("valid", "false");
       }
     }
     for (const UniqueConstraint& u : t.uniques) {
-      header("[[" + key + ".uniques]]");
+      header("[[", key, ".uniques]]");
       if (!u.name.empty()) {
-        line("name", toml_string(u.name));
+        string_line("name", u.name);
       }
-      line("columns", string_array(u.columns));
+      strings_line("columns", u.columns);
       if (u.deferrable) {
         line("deferrable", "true");
       }
@@ -267,13 +496,13 @@ class Writer {
       }
     }
     for (const ForeignKey& fk : t.foreign_keys) {
-      header("[[" + key + ".foreign_keys]]");
+      header("[[", key, ".foreign_keys]]");
       if (!fk.name.empty()) {
-        line("name", toml_string(fk.name));
+        string_line("name", fk.name);
       }
-      line("columns", string_array(fk.columns));
-      line("ref_table", ref_of(fk.ref_table));
-      line("ref_columns", string_array(fk.ref_columns));
+      strings_line("columns", fk.columns);
+      string_line("ref_table", format_qualified_name(fk.ref_table, settings_.schema));
+      strings_line("ref_columns", fk.ref_columns);
       if (fk.on_delete != FkAction::NoAction) {
         line("on_delete", toml_string(fk_action_text(fk.on_delete)));
       }
@@ -291,9 +520,9 @@ class Writer {
       }
     }
     for (const Check& check : t.checks) {
-      header("[[" + key + ".checks]]");
+      header("[[", key, ".checks]]");
       if (!check.name.empty()) {
-        line("name", toml_string(check.name));
+        string_line("name", check.name);
       }
       line("expr", text_value(check.expr));
       if (!check.valid) {
@@ -301,14 +530,15 @@ class Writer {
       }
     }
     for (const Partition& p : t.partitions) {
-      header("[[" + key + ".partitions]]");
+      header("[[", key, ".partitions]]");
       line("name", ref_of(p.name));
       line("bound", text_value(p.bound));
     }
   }
 
-  [[nodiscard]] std::string column_value(const Column& c) const {
-    Inline v;
+  // The inline table of a column, appended to out_.
+  void write_column_value(const Column& c) {
+    Inline v(out_);
     v.add("type", type_value(c.type));
     if (c.nullable) {
       v.add("nullable", "true");
@@ -323,62 +553,70 @@ class Writer {
       v.add("identity", "\"by default\"");
     }
     if (c.generated) {
-      v.add("generated", toml_string(*c.generated));
+      v.add_string("generated", *c.generated);
     }
     if (c.collation) {
-      v.add("collation", toml_string(*c.collation));
+      v.add_string("collation", *c.collation);
     }
     if (c.comment) {
-      v.add("comment", toml_string(*c.comment));
+      v.add_string("comment", *c.comment);
     }
-    if (c.renamed_from) {
-      v.add("renamed_from", toml_string(*c.renamed_from));
+    if (c.renamed_from && !options_.definition_only) {
+      v.add_string("renamed_from", *c.renamed_from);
     }
-    if (c.backfill) {
-      v.add("backfill", toml_string(*c.backfill));
+    if (c.backfill && !options_.definition_only) {
+      v.add_string("backfill", *c.backfill);
     }
-    return v.str();
+    v.close();
   }
 
   // The type as a string when it reads back the same (an enum by its bare name if possible),
   // else `{ sql = "..." }`, which the reader takes verbatim.
-  [[nodiscard]] std::string type_value(const std::string& type) const {
+  [[nodiscard]] const std::string& type_value(const std::string& type) {
+    auto it = type_values_.find(type);
+    if (it == type_values_.end()) {
+      it = type_values_.emplace(type, uncached_type_value(type)).first;
+    }
+    return it->second;
+  }
+
+  [[nodiscard]] std::string uncached_type_value(const std::string& type) const {
     std::vector<std::string> candidates;
-    if (const Enum* e = find_enum_type(type, s_.enums)) {
+    if (const Enum* e = enum_of(type)) {
       const std::string suffix =
           type.size() >= 2 && type.substr(type.size() - 2) == "[]" ? "[]" : "";
       candidates = {e->name.name + suffix, e->name.str() + suffix};
     }
     candidates.push_back(type);
     for (const std::string& candidate : candidates) {
-      if (resolve_type(candidate, s_.enums, s_.settings.schema) == type) {
+      if (resolve(candidate) == type) {
         return toml_string(candidate);
       }
     }
     Inline raw;
-    raw.add("sql", toml_string(type));
+    raw.add_string("sql", type);
     return raw.str();
   }
 
   // A TOML literal when the reader turns it back into exactly `default_sql` and accepts it
   // for the column's type; otherwise `{ sql = "..." }`.
-  [[nodiscard]] std::string default_value(const Column& c) const {
+  [[nodiscard]] std::string default_value(const Column& c) {
     const std::string& sql = *c.default_sql;
-    const bool known = resolve_type(c.type, s_.enums, s_.settings.schema) == c.type;
+    const bool known = resolves_to_itself(c.type);
     const TypeFamily family = known ? type_family(c.type) : TypeFamily::Other;
-    const Inline fallback = [&] {
+    auto fallback = [&] {
       Inline v;
-      v.add("sql", toml_string(sql));
-      return v;
-    }();
+      v.add_string("sql", sql);
+      return v.str();
+    };
     if (!known) {
-      return fallback.str();
+      return fallback();
     }
     if (family == TypeFamily::Boolean && (sql == "true" || sql == "false")) {
       return sql;
     }
     if (auto text = plain_string_literal(sql)) {
-      const Enum* e = find_enum_type(c.type, s_.enums);
+      const Enum* e = enum_of(c.type);
       const bool is_array = c.type.back() == ']';
       const bool fits = family != TypeFamily::Integer && family != TypeFamily::Boolean &&
                         (e == nullptr || is_array ||
@@ -397,7 +635,7 @@ class Writer {
         return sql;
       }
     }
-    return fallback.str();
+    return fallback();
   }
 
   // 'text' with only doubled quotes inside -> text.
@@ -526,27 +764,55 @@ class Writer {
 }  // namespace
 
 std::string toml_key(std::string_view key) {
-  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-  });
-  return bare ? std::string(key) : toml_string(key);
+  std::string out;
+  append_key(out, key);
+  return out;
 }
 
 std::string toml_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (std::string e = escape(c); !e.empty()) {
-      out += e;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_string(out, text);
+  return out;
 }
 
 std::string write_toml(const Schema& schema) {
-  return Writer(schema).run();
+  return write_toml(schema, WriteOptions{});
+}
+
+std::string write_toml(const Schema& schema, const WriteOptions& options) {
+  return Writer(schema, options).run();
+}
+
+void write_toml(const Schema& schema, const WriteOptions& options, const TomlSink& sink) {
+  // A large schema's second half of tables is written on another thread meanwhile (its text is
+  // held until the first half is through): fingerprints of both schemas are part of every plan.
+  constexpr std::size_t kSplitTables = 256;
+  const auto begin = schema.tables.begin();
+  const auto end = schema.tables.end();
+  if (schema.tables.size() < kSplitTables) {
+    Writer(schema, options).run_part(begin, end, true, true, sink);
+    return;
+  }
+  const auto middle = std::next(begin, static_cast<std::ptrdiff_t>(schema.tables.size() / 2));
+  std::future<std::string> second;
+  try {
+    second = std::async(std::launch::async, [&schema, &options, middle, end] {
+      std::string text;
+      Writer(schema, options).run_part(middle, end, false, true, [&](std::string_view piece) {
+        text += piece;
+      });
+      return text;
+    });
+  } catch (const std::system_error&) {  // no thread to be had: all on this one
+    Writer(schema, options).run_part(begin, end, true, true, sink);
+    return;
+  }
+  Writer(schema, options).run_part(begin, middle, true, false, sink);
+  const std::string rest = second.get();
+  if (!rest.empty()) {
+    sink(rest);
+  }
 }
 
 }  // namespace keel::state

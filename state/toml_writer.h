@@ -2,6 +2,7 @@
 // revisions and of fingerprints. read_schema_string(write_toml(s)) gives back a model equal to s.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,24 @@ namespace keel::state {
 /// Example: a table "users" with column id bigint writes
 ///   "[tables.users]\n\n[tables.users.columns]\nid = { type = \"bigint\" }\n".
 [[nodiscard]] std::string write_toml(const Schema& schema);
+
+/// How write_toml writes a schema.
+struct WriteOptions {
+  /// Only what defines the schema, for canonical_toml (fingerprint.h): the settings written
+  /// as their defaults (and names qualified against the default schema), no directives
+  /// (`renamed_from`, `backfill`), and each table's columns in name order.
+  bool definition_only = false;
+};
+
+/// write_toml with options; `write_toml(s, {})` is `write_toml(s)`.
+[[nodiscard]] std::string write_toml(const Schema& schema, const WriteOptions& options);
+
+/// Receives the text of write_toml piece by piece, each piece following the previous one.
+using TomlSink = std::function<void(std::string_view piece)>;
+
+/// write_toml(schema, options) handed to `sink` in pieces instead of returned whole, for text
+/// only passed on (hashed, written out): a large schema's text never has to fit in memory.
+void write_toml(const Schema& schema, const WriteOptions& options, const TomlSink& sink);
 
 /// A TOML key: bare when it is made of ASCII letters, digits, '_' and '-', else a quoted
 /// basic string. Example: `toml_key("my table")` is "\"my table\"".

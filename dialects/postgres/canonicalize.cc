@@ -198,6 +198,30 @@ class Canonicalizer {
     return out;
   }
 
+  // What the server's rendering of an expression depends on besides its text: the names, types
+  // and collations of the columns it references.
+  static std::string signature(const std::vector<const state::Column*>& columns) {
+    std::string out;
+    for (const state::Column* column : columns) {
+      out += '\x1f';
+      out += column->name;
+      out += '\x1e';
+      out += column_type(*column);
+    }
+    return out;
+  }
+
+  // The scratch object already planned for an expression with the same key (another table's
+  // identical CHECK, default, ...), or nullopt after remembering `name` as the one for `key`.
+  // Equal keys render to equal text, so each distinct one is sent to the server once.
+  std::optional<std::string> shared(std::string key, const std::string& name) {
+    const auto [it, inserted] = shared_.try_emplace(std::move(key), name);
+    if (inserted) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
+
   void plan_table(state::Table& table) {
     const state::Table* live = live_.find_table(table.name);
     std::vector<Item> items;
@@ -211,7 +235,13 @@ class Canonicalizer {
         continue;
       }
       const std::string name = next_name("keel_c");
-      checks_.emplace(name, &check);
+      if (const auto first =
+              shared("c\x1f" + check.expr + "\x1f" + signature(referenced(table, {check.expr}, {})),
+                     name)) {
+        checks_[*first].push_back(&check);
+        continue;
+      }
+      checks_[name].push_back(&check);
       exprs.push_back(check.expr);
       const std::string sql = "CONSTRAINT " + name + " CHECK (" + check.expr + ")";
       items.push_back({sql, "ADD " + sql});
@@ -220,17 +250,28 @@ class Canonicalizer {
       const state::Column* old = live != nullptr ? live->find_column(column.name) : nullptr;
       if (column.default_sql && !(old != nullptr && old->default_sql == column.default_sql)) {
         const std::string name = next_name("keel_d");
-        defaults_.emplace(name, &column);
-        const std::string sql = column_sql(name, column) + " DEFAULT " + *column.default_sql;
-        items.push_back({sql, "ADD COLUMN " + sql});
+        if (const auto first =
+                shared("d\x1f" + *column.default_sql + "\x1f" + column_type(column), name)) {
+          defaults_[*first].push_back(&column);
+        } else {
+          defaults_[name].push_back(&column);
+          const std::string sql = column_sql(name, column) + " DEFAULT " + *column.default_sql;
+          items.push_back({sql, "ADD COLUMN " + sql});
+        }
       }
       if (column.generated && !(old != nullptr && old->generated == column.generated)) {
         const std::string name = next_name("keel_g");
-        generated_.emplace(name, &column);
-        exprs.push_back(*column.generated);
-        const std::string sql =
-            column_sql(name, column) + " GENERATED ALWAYS AS (" + *column.generated + ") STORED";
-        items.push_back({sql, "ADD COLUMN " + sql});
+        if (const auto first = shared("g\x1f" + *column.generated + "\x1f" + column_type(column) +
+                                          signature(referenced(table, {*column.generated}, {})),
+                                      name)) {
+          generated_[*first].push_back(&column);
+        } else {
+          generated_[name].push_back(&column);
+          exprs.push_back(*column.generated);
+          const std::string sql =
+              column_sql(name, column) + " GENERATED ALWAYS AS (" + *column.generated + ") STORED";
+          items.push_back({sql, "ADD COLUMN " + sql});
+        }
       }
     }
     std::vector<std::pair<std::string, state::Index*>> indexes;
@@ -242,7 +283,33 @@ class Canonicalizer {
       if (old != nullptr && same_index_text(*old, index)) {
         continue;
       }
-      indexes.emplace_back(next_name("keel_i"), &index);
+      const std::string name = next_name("keel_i");
+      std::vector<std::string> index_exprs;
+      std::vector<std::string> index_names;
+      std::string shared_key = "i\x1f" + index.method + "\x1f" + index.where.value_or("\x1d");
+      for (const auto& k : index.keys) {
+        shared_key += "\x1f" + key_sql(k);
+        if (k.expression) {
+          index_exprs.push_back(*k.expression);
+        } else {
+          index_names.push_back(k.column);
+        }
+      }
+      if (index.where) {
+        index_exprs.push_back(*index.where);
+      }
+      shared_key += "\x1f" + signature(referenced(table, index_exprs, index_names));
+      if (index_exprs.size() == 1 && index.where) {
+        // Only the predicate is rendered (the keys are columns), and it does not depend on the
+        // keys or the method: indexes that differ only in those share one.
+        shared_key =
+            "w\x1f" + *index.where + "\x1f" + signature(referenced(table, {*index.where}, {}));
+      }
+      if (const auto first = shared(std::move(shared_key), name)) {
+        indexes_[*first].emplace_back(&index, &table);
+        continue;
+      }
+      indexes.emplace_back(name, &index);
       if (index.where) {
         exprs.push_back(*index.where);
       }
@@ -263,7 +330,7 @@ class Canonicalizer {
       temp.items.push_back(std::move(item));
     }
     for (auto& [name, index] : indexes) {
-      indexes_.emplace(name, std::make_pair(index, &table));
+      indexes_[name].emplace_back(index, &table);
       std::string keys;
       for (const auto& key : index->keys) {
         keys += (keys.empty() ? "" : ", ") + key_sql(key);
@@ -359,7 +426,10 @@ class Canonicalizer {
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const auto it = checks_.find(std::string(rows.text(r, 0)));
         if (it != checks_.end()) {
-          it->second->expr = check_expression(rows.text(r, 1));
+          const std::string expr = check_expression(rows.text(r, 1));
+          for (state::Check* check : it->second) {
+            check->expr = expr;
+          }
         }
       }
     }
@@ -372,10 +442,14 @@ class Canonicalizer {
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const std::string key(rows.text(r, 0));
         if (const auto d = defaults_.find(key); d != defaults_.end()) {
-          d->second->default_sql = normalize_default(rows.text(r, 1), d->second->type);
+          for (state::Column* column : d->second) {
+            column->default_sql = normalize_default(rows.text(r, 1), column->type);
+          }
         }
         if (const auto g = generated_.find(key); g != generated_.end()) {
-          g->second->generated = normalize_expr(rows.text(r, 1));
+          for (state::Column* column : g->second) {
+            column->generated = normalize_expr(rows.text(r, 1));
+          }
         }
       }
     }
@@ -393,33 +467,44 @@ class Canonicalizer {
         if (it == indexes_.end()) {
           continue;
         }
-        state::Index& index = *it->second.first;
-        const state::Table& table = *it->second.second;
-        index.where =
-            rows.is_null(r, 1) ? std::nullopt : std::optional(normalize_expr(rows.text(r, 1)));
         const auto keys = parse_text_array(rows.text(r, 2));
         const auto columns = parse_text_array(rows.text(r, 3));
-        for (std::size_t k = 0; k < index.keys.size() && k < keys.size(); ++k) {
-          state::IndexKey& key = index.keys[k];
-          if (!key.expression) {
-            continue;
-          }
-          const bool became_column =
-              std::any_of(columns.begin(), columns.end(),
-                          [&](const auto& c) { return c == std::to_string(k); });
-          if (became_column) {  // "(a)" is stored as the column a
-            for (const auto& column : table.columns) {
-              if (quote_ident(column.name) == keys[k].value_or("")) {
-                key.column = column.name;
-                key.expression.reset();
-              }
-            }
-          } else {
-            key.expression = normalize_expr(keys[k].value_or(""));
-          }
+        for (const auto& [index_ptr, table_ptr] : it->second) {
+          read_back_index(*index_ptr, *table_ptr, rows.is_null(r, 1), rows.text(r, 1), keys,
+                          columns);
         }
       }
     }
+    read_back_views();
+  }
+
+  // One index's predicate and expression keys as the server printed them for its scratch copy.
+  static void read_back_index(state::Index& index, const state::Table& table, bool no_where,
+                              std::string_view where,
+                              const std::vector<std::optional<std::string>>& keys,
+                              const std::vector<std::optional<std::string>>& columns) {
+    index.where = no_where ? std::nullopt : std::optional(normalize_expr(where));
+    for (std::size_t k = 0; k < index.keys.size() && k < keys.size(); ++k) {
+      state::IndexKey& key = index.keys[k];
+      if (!key.expression) {
+        continue;
+      }
+      const bool became_column = std::any_of(columns.begin(), columns.end(),
+                                             [&](const auto& c) { return c == std::to_string(k); });
+      if (became_column) {  // "(a)" is stored as the column a
+        for (const auto& column : table.columns) {
+          if (quote_ident(column.name) == keys[k].value_or("")) {
+            key.column = column.name;
+            key.expression.reset();
+          }
+        }
+      } else {
+        key.expression = normalize_expr(keys[k].value_or(""));
+      }
+    }
+  }
+
+  void read_back_views() {
     if (!views_.empty()) {
       const Rows rows = session_.query(
           "SELECT relname, pg_get_viewdef(oid, true) FROM pg_class "
@@ -440,10 +525,13 @@ class Canonicalizer {
   std::vector<TempTable> temps_;
   std::vector<std::string> view_sql_;
   std::size_t counter_ = 0;
-  std::unordered_map<std::string, state::Check*> checks_;
-  std::unordered_map<std::string, state::Column*> defaults_;   // by temporary column name
-  std::unordered_map<std::string, state::Column*> generated_;  // by temporary column name
-  std::unordered_map<std::string, std::pair<state::Index*, const state::Table*>> indexes_;
+  // Each scratch object (by name) and every desired element whose text it renders.
+  std::unordered_map<std::string, std::vector<state::Check*>> checks_;
+  std::unordered_map<std::string, std::vector<state::Column*>> defaults_;   // by column name
+  std::unordered_map<std::string, std::vector<state::Column*>> generated_;  // by column name
+  std::unordered_map<std::string, std::vector<std::pair<state::Index*, const state::Table*>>>
+      indexes_;
+  std::unordered_map<std::string, std::string> shared_;  // key -> the scratch object's name
   std::unordered_map<std::string, state::View*> views_;
 };
 

@@ -35,7 +35,7 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, i.inhparent,
   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid, true) END,
   CASE WHEN c.relkind = 'v' THEN pg_get_viewdef(c.oid, true) END,
-  d.description
+  d.description, c.relnatts
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
@@ -55,14 +55,16 @@ constexpr std::string_view kTableFilter =
 
 // Columns. An array's element type decides whether it is an enum array; the collation is kept
 // only when it is not the type's default. attnum and attcollation let constraints and indexes
-// name their columns without a sub-query per row.
+// name their columns without a sub-query per row. Types and defaults come as oids and stored
+// trees: format_type and pg_get_expr run once per distinct value afterwards (kTypeNamesQuery,
+// kDefaultsQuery), not once per column.
 constexpr std::string_view kColumnsQuery = R"(
-SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-  a.attidentity, a.attgenerated, pg_get_expr(ad.adbin, ad.adrelid, true),
+SELECT a.attrelid, a.attname, a.atttypid, a.attnotnull,
+  a.attidentity, a.attgenerated, ad.adbin::text,
   CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
   CASE WHEN a.attcollation <> t.typcollation THEN cn.nspname END,
   d.description, et.typtype = 'e', etn.nspname, et.typname, et.oid <> t.oid,
-  a.attnum, a.attcollation
+  a.attnum, a.attcollation, a.atttypmod
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -83,7 +85,7 @@ constexpr std::string_view kConstraintsQuery = R"(
 SELECT con.conrelid, con.conname, con.contype, con.condeferrable, con.condeferred,
   con.convalidated, fn.nspname, fc.relname, con.confupdtype, con.confdeltype,
   con.conkey, con.confkey, con.confrelid,
-  CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
+  CASE WHEN con.contype = 'c' THEN con.conbin::text END, con.oid, con.connoinherit
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
@@ -92,20 +94,20 @@ WHERE $TABLES AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0
 ORDER BY con.conrelid, con.conname)";
 
 // Indexes that no PRIMARY KEY / UNIQUE / EXCLUDE constraint owns, with the raw key vectors
-// (attnums, collations, options). Expression text and the expression types' default collations
-// are fetched only for indexes that have expressions; operator classes only when not default.
+// (attnums, collations, options, operator classes). Expression text and the expression types'
+// default collations are fetched only for indexes that have expressions. Predicates come as
+// stored trees (deparsed once per distinct one, kPredicatesQuery) and operator classes as oids
+// (named by kOpclassesQuery).
 constexpr std::string_view kIndexesQuery = R"(
 SELECT i.indrelid, ic.relname, am.amname, i.indisunique, i.indisvalid, i.indnkeyatts,
-  i.indkey, i.indcollation, i.indoption, pg_get_expr(i.indpred, i.indrelid, true),
+  i.indkey, i.indcollation, i.indoption, i.indpred::text,
   CASE WHEN i.indexprs IS NOT NULL THEN
     ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
           FROM generate_series(1, i.indnkeyatts) k ORDER BY k) END,
   CASE WHEN i.indexprs IS NOT NULL THEN
     ARRAY(SELECT t.typcollation FROM pg_attribute ia JOIN pg_type t ON t.oid = ia.atttypid
           WHERE ia.attrelid = i.indexrelid AND ia.attnum > 0 ORDER BY ia.attnum) END,
-  ARRAY(SELECT CASE WHEN NOT oc.opcdefault THEN oc.opcname END
-        FROM generate_series(0, i.indnkeyatts - 1) k
-        JOIN pg_opclass oc ON oc.oid = i.indclass[k] ORDER BY k)
+  i.indclass, i.indexrelid
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
@@ -120,6 +122,29 @@ ORDER BY i.indrelid, ic.relname)";
 constexpr std::string_view kAttributesQuery = R"(
 SELECT a.attrelid, a.attnum, a.attname FROM pg_attribute a
 WHERE a.attrelid = ANY ($OIDS) AND a.attnum > 0)";
+
+// The second steps of the queries above: one call of the deparsing functions per distinct
+// value. $A and $B are arrays of the same length; u.i numbers their elements from 1.
+constexpr std::string_view kTypeNamesQuery = R"(
+SELECT u.i, format_type(u.a, u.b) FROM unnest($A::oid[], $B::int4[]) WITH ORDINALITY u(a, b, i))";
+
+constexpr std::string_view kDefaultsQuery = R"(
+SELECT u.i, pg_get_expr(ad.adbin, ad.adrelid, true)
+FROM unnest($A::oid[], $B::int2[]) WITH ORDINALITY u(a, b, i)
+JOIN pg_attrdef ad ON ad.adrelid = u.a AND ad.adnum = u.b)";
+
+constexpr std::string_view kChecksQuery = R"(
+SELECT u.i, pg_get_constraintdef(con.oid, true)
+FROM unnest($A::oid[], $B::int4[]) WITH ORDINALITY u(a, b, i)
+JOIN pg_constraint con ON con.oid = u.a)";
+
+constexpr std::string_view kPredicatesQuery = R"(
+SELECT u.i, pg_get_expr(ix.indpred, ix.indrelid, true)
+FROM unnest($A::oid[], $B::int4[]) WITH ORDINALITY u(a, b, i)
+JOIN pg_index ix ON ix.indexrelid = u.a)";
+
+constexpr std::string_view kOpclassesQuery = R"(
+SELECT oc.oid, oc.opcname, oc.opcdefault FROM pg_opclass oc WHERE oc.oid = ANY ($OIDS))";
 
 constexpr std::string_view kCollationsQuery = R"(
 SELECT co.oid, co.collname, n.nspname FROM pg_collation co
@@ -210,6 +235,135 @@ struct ColumnInfo {
   std::uint32_t collation = 0;
 };
 
+std::int64_t to_int(std::string_view text) {
+  std::int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+bool is_field_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// What deparsing a stored expression (the text of a pg_node_tree: a default, a CHECK, an index
+// predicate) depends on: the tree without its `:location` fields (offsets into the statement
+// that created the object, never printed), with each Var's column number replaced by the
+// column's name (the only thing deparsing reads of the table). Trees with equal keys deparse to
+// equal text. Nullopt when a Var names no column in `columns` (the whole row, a system column):
+// such a tree is deparsed on its own. Field names are recognised only after an unescaped space,
+// so text inside a string token (where spaces are escaped) is never mistaken for a field.
+std::optional<std::string> tree_key(std::string_view tree, const std::vector<ColumnInfo>* columns) {
+  std::string out;
+  out.reserve(tree.size());
+  std::size_t i = 0;
+  while (i < tree.size()) {
+    const bool field =
+        tree[i] == ':' && i >= 1 && tree[i - 1] == ' ' && (i < 2 || tree[i - 2] != '\\');
+    if (!field) {
+      out += tree[i++];
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < tree.size() && is_field_char(tree[end])) {
+      ++end;
+    }
+    const std::string_view name = tree.substr(i + 1, end - i - 1);
+    const bool location = name == "location";
+    const bool attno = name == "varattno" || name == "varattnosyn";
+    if (!location && !attno) {
+      out.append(tree.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    std::size_t value = end;
+    if (value < tree.size() && tree[value] == ' ') {
+      ++value;
+    }
+    std::size_t value_end = value;
+    if (value_end < tree.size() && tree[value_end] == '-') {
+      ++value_end;
+    }
+    while (value_end < tree.size() && tree[value_end] >= '0' && tree[value_end] <= '9') {
+      ++value_end;
+    }
+    if (location) {
+      i = value_end;
+      continue;
+    }
+    const std::int64_t number = to_int(tree.substr(value, value_end - value));
+    if (columns == nullptr || number <= 0 ||
+        static_cast<std::uint64_t>(number) >= columns->size() ||
+        (*columns)[static_cast<std::size_t>(number)].name.empty()) {
+      return std::nullopt;
+    }
+    const std::string& column = (*columns)[static_cast<std::size_t>(number)].name;
+    out.append(tree.substr(i, end - i));
+    out += ' ';
+    out += std::to_string(column.size());  // length-prefixed: no name can run into the next field
+    out += ':';
+    out += column;
+    i = value_end;
+  }
+  return out;
+}
+
+// The array literal of `values`, e.g. "'{1,2}'".
+std::string array_literal(const std::vector<std::int64_t>& values) {
+  std::string list;
+  for (std::int64_t value : values) {
+    list += (list.empty() ? "" : ",") + std::to_string(value);
+  }
+  return "'{" + list + "}'";
+}
+
+// Catalog functions (format_type, pg_get_expr, pg_get_constraintdef) evaluated once per
+// distinct argument instead of once per row: a large schema repeats a few hundred types and
+// default expressions over hundreds of thousands of columns. Each distinct key keeps the first
+// row (a, b) that had it, and a query of those rows gives the text of every key.
+class Distinct {
+ public:
+  /// The slot of `key`; (a, b) identifies a row to evaluate it on.
+  std::size_t add(std::string key, std::int64_t a, std::int64_t b) {
+    const auto [it, inserted] = slots_.try_emplace(std::move(key), a_.size());
+    if (inserted) {
+      a_.push_back(a);
+      b_.push_back(b);
+    }
+    return it->second;
+  }
+  /// A slot of its own (a value that cannot be shared).
+  std::size_t add_unique(std::int64_t a, std::int64_t b) {
+    a_.push_back(a);
+    b_.push_back(b);
+    return a_.size() - 1;
+  }
+  /// The text of each slot: `query` has the representatives' arrays as $A and $B and returns
+  /// the 1-based position of each and its text. Nullopt where the query returned nothing.
+  [[nodiscard]] std::vector<std::optional<std::string>> run(Session& session,
+                                                            std::string_view query) const {
+    std::vector<std::optional<std::string>> out(a_.size());
+    if (a_.empty()) {
+      return out;
+    }
+    std::string sql(query);
+    sql.replace(sql.find("$A"), 2, array_literal(a_));
+    sql.replace(sql.find("$B"), 2, array_literal(b_));
+    const Rows rows = session.query(sql);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::size_t slot = rows.oid(r, 0);
+      if (slot >= 1 && slot <= out.size()) {
+        out[slot - 1] = rows.optional(r, 1);
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::unordered_map<std::string, std::size_t> slots_;
+  std::vector<std::int64_t> a_;
+  std::vector<std::int64_t> b_;
+};
+
 state::FkAction fk_action(std::string_view code) {
   if (code == "r") {
     return state::FkAction::Restrict;
@@ -240,7 +394,11 @@ class Inspector {
   state::Schema run() {
     ScratchTransaction snapshot(session_, nested_, true);
     // The catalog queries sort a few thousand wide rows: keep that in memory.
-    session_.execute("SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL work_mem = '64MB'");
+    // JIT compiles each of these queries for a second or more of server time per process and
+    // gains nothing on catalog scans.
+    session_.execute(
+        "SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL work_mem = '64MB'; "
+        "SET LOCAL jit = off");
     read_schemas();
     if (schema_oids_ != "'{}'::oid[]") {
       read_relations();
@@ -312,6 +470,7 @@ class Inspector {
       state::Table table;
       table.name = name;
       table.comment = rows.optional(r, 9);
+      table.columns.reserve(rows.oid(r, 10));  // dropped columns included: an upper bound
       if (kind == "p") {
         table.partition_by = normalize_partition_clause(rows.text(r, 6));
       }
@@ -320,14 +479,23 @@ class Inspector {
     }
   }
 
+  // Rows come ordered by table: the last answer is remembered.
   state::Table* table(std::uint32_t oid) {
-    const auto it = tables_.find(oid);
-    return it == tables_.end() ? nullptr : it->second;
+    if (oid != last_table_oid_ || oid == 0) {
+      const auto it = tables_.find(oid);
+      last_table_ = it == tables_.end() ? nullptr : it->second;
+      last_table_oid_ = oid;
+    }
+    return last_table_;
   }
 
   void remember_attribute(std::uint32_t relid, std::uint32_t attnum, const std::string& name,
                           std::uint32_t collation) {
-    std::vector<ColumnInfo>& columns = attributes_[relid];
+    if (relid != last_attributes_oid_ || last_attributes_ == nullptr) {
+      last_attributes_ = &attributes_[relid];  // unordered_map: references stay valid
+      last_attributes_oid_ = relid;
+    }
+    std::vector<ColumnInfo>& columns = *last_attributes_;
     if (columns.size() <= attnum) {
       columns.resize(attnum + 1);
     }
@@ -359,9 +527,32 @@ class Inspector {
     }
   }
 
+  // The columns of a table as far as the names of their numbers, or nullptr.
+  const std::vector<ColumnInfo>* attributes(std::uint32_t relid) const {
+    const auto it = attributes_.find(relid);
+    return it == attributes_.end() ? nullptr : &it->second;
+  }
+
   void read_columns() {
     const Rows rows = query(kColumnsQuery);
     const std::string default_prefix = quote_ident(settings_.schema) + ".";
+    struct Typed {  // a column whose type format_type names
+      state::Table* table;
+      std::size_t column;
+      std::size_t slot;
+      std::string_view type_schema;
+    };
+    struct Defaulted {  // a column with a default or generation expression
+      state::Table* table;
+      std::size_t column;
+      std::uint32_t relid;
+      std::uint32_t attnum;
+      std::string_view tree;
+      bool generated;
+    };
+    Distinct types;
+    std::vector<Typed> typed;
+    std::vector<Defaulted> defaulted;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::uint32_t relid = rows.oid(r, 0);
       state::Table* t = table(relid);
@@ -370,7 +561,8 @@ class Inspector {
       }
       state::Column column;
       column.name = std::string(rows.text(r, 1));
-      remember_attribute(relid, rows.oid(r, 14), column.name, rows.oid(r, 15));
+      const std::uint32_t attnum = rows.oid(r, 14);
+      remember_attribute(relid, attnum, column.name, rows.oid(r, 15));
       const std::string_view type_schema = rows.text(r, 11);
       if (rows.flag(r, 10)) {  // an enum, spelled as the TOML reader spells it
         column.type = state::type_name({std::string(type_schema), std::string(rows.text(r, 12))});
@@ -378,11 +570,13 @@ class Inspector {
           column.type += "[]";
         }
       } else {
-        column.type = std::string(rows.text(r, 2));
-        // A user or extension type of the default schema is written bare: "citext".
-        if (type_schema == settings_.schema && column.type.starts_with(default_prefix)) {
-          column.type.erase(0, default_prefix.size());
-        }
+        const std::string_view oid = rows.text(r, 2);
+        const std::string_view typmod = rows.text(r, 16);
+        std::string key;
+        key.reserve(oid.size() + typmod.size() + 1);
+        key.append(oid).append(" ").append(typmod);
+        typed.push_back({t, t->columns.size(),
+                         types.add(std::move(key), rows.oid(r, 2), to_int(typmod)), type_schema});
       }
       column.nullable = !rows.flag(r, 3);
       const std::string_view identity = rows.text(r, 4);
@@ -393,17 +587,55 @@ class Inspector {
         column.identity = state::Identity::ByDefault;
       }
       if (!rows.is_null(r, 6)) {
-        if (rows.text(r, 5) == "s") {
-          column.generated = normalize_expr(rows.text(r, 6));
-        } else {
-          column.default_sql = normalize_default(rows.text(r, 6), column.type);
-        }
+        defaulted.push_back(
+            {t, t->columns.size(), relid, attnum, rows.text(r, 6), rows.text(r, 5) == "s"});
       }
       if (!rows.is_null(r, 7)) {
         column.collation = collation_name(rows.text(r, 8), rows.text(r, 7));
       }
       column.comment = rows.optional(r, 9);
       t->columns.push_back(std::move(column));
+    }
+
+    const auto type_names = types.run(session_, kTypeNamesQuery);
+    for (const Typed& c : typed) {
+      std::string& type = c.table->columns[c.column].type;
+      type = type_names[c.slot].value_or("");
+      // A user or extension type of the default schema is written bare: "citext".
+      if (c.type_schema == settings_.schema && type.starts_with(default_prefix)) {
+        type.erase(0, default_prefix.size());
+      }
+    }
+
+    // Every column is known now, so generation expressions can be keyed by the names they use.
+    Distinct expressions;
+    std::vector<std::size_t> slots;
+    slots.reserve(defaulted.size());
+    for (const Defaulted& d : defaulted) {
+      auto key = tree_key(d.tree, attributes(d.relid));
+      slots.push_back(key ? expressions.add(std::move(*key), d.relid, d.attnum)
+                          : expressions.add_unique(d.relid, d.attnum));
+    }
+    const auto texts = expressions.run(session_, kDefaultsQuery);
+    // normalize_default depends on the text and the column's type only.
+    std::unordered_map<std::string, std::string> normalized;
+    for (std::size_t i = 0; i < defaulted.size(); ++i) {
+      const Defaulted& d = defaulted[i];
+      const std::optional<std::string>& text = texts[slots[i]];
+      if (!text) {
+        continue;
+      }
+      state::Column& column = d.table->columns[d.column];
+      if (d.generated) {
+        column.generated = normalize_expr(*text);
+        continue;
+      }
+      std::string key = std::to_string(slots[i]) + " " + column.type;
+      auto it = normalized.find(key);
+      if (it == normalized.end()) {
+        it = normalized.emplace(std::move(key), normalize_default(*text, column.type)).first;
+      }
+      column.default_sql = it->second;
     }
   }
 
@@ -421,6 +653,13 @@ class Inspector {
       read_attributes(missing);
     }
 
+    struct PendingCheck {
+      state::Table* table;
+      std::size_t check;
+      std::size_t slot;
+    };
+    Distinct definitions;
+    std::vector<PendingCheck> checks;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::uint32_t relid = rows.oid(r, 0);
       state::Table* t = table(relid);
@@ -450,8 +689,29 @@ class Inspector {
         fk.valid = valid;
         t->foreign_keys.push_back(std::move(fk));
       } else if (type == "c") {
-        t->checks.push_back({std::move(name), check_expression(rows.text(r, 13)), valid});
+        // pg_get_constraintdef prints the tree, NOT VALID and NO INHERIT.
+        auto key = tree_key(rows.text(r, 13), attributes(relid));
+        const std::int64_t oid = rows.oid(r, 14);
+        std::size_t slot = 0;
+        if (key) {
+          *key += valid ? " valid" : " not valid";
+          *key += rows.flag(r, 15) ? " no inherit" : "";
+          slot = definitions.add(std::move(*key), oid, 0);
+        } else {
+          slot = definitions.add_unique(oid, 0);
+        }
+        checks.push_back({t, t->checks.size(), slot});
+        t->checks.push_back({std::move(name), {}, valid});
       }
+    }
+    const auto texts = definitions.run(session_, kChecksQuery);
+    std::unordered_map<std::size_t, std::string> expressions;  // by slot
+    for (const PendingCheck& c : checks) {
+      auto it = expressions.find(c.slot);
+      if (it == expressions.end()) {
+        it = expressions.emplace(c.slot, check_expression(texts[c.slot].value_or(""))).first;
+      }
+      c.table->checks[c.check].expr = it->second;
     }
   }
 
@@ -464,6 +724,20 @@ class Inspector {
       std::uint32_t collation;
     };
     std::vector<PendingCollation> pending;
+    struct PendingOpclass {
+      state::Table* table;
+      std::size_t index;
+      std::size_t key;
+      std::uint32_t opclass;
+    };
+    std::vector<PendingOpclass> opclasses;
+    struct PendingPredicate {
+      state::Table* table;
+      std::size_t index;
+      std::size_t slot;
+    };
+    std::vector<PendingPredicate> predicates;
+    Distinct trees;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::uint32_t relid = rows.oid(r, 0);
       state::Table* t = table(relid);
@@ -480,11 +754,14 @@ class Inspector {
       const std::vector<std::uint32_t> collations = numbers(rows.text(r, 7));
       const std::vector<std::uint32_t> options = numbers(rows.text(r, 8));
       if (!rows.is_null(r, 9)) {
-        index.where = normalize_expr(rows.text(r, 9));
+        const std::int64_t oid = rows.oid(r, 13);
+        auto key = tree_key(rows.text(r, 9), attributes(relid));
+        predicates.push_back({t, t->indexes.size(),
+                              key ? trees.add(std::move(*key), oid, 0) : trees.add_unique(oid, 0)});
       }
       const auto expressions = parse_text_array(rows.text(r, 10));
       const auto expression_collations = parse_text_array(rows.text(r, 11));
-      const auto opclasses = parse_text_array(rows.text(r, 12));
+      const std::vector<std::uint32_t> classes = numbers(rows.text(r, 12));
       for (std::size_t k = 0; k < attnums.size(); ++k) {
         const ColumnInfo* column = attribute(relid, attnums[k]);
         if (k >= key_count) {
@@ -516,13 +793,50 @@ class Inspector {
         if (collation != 0 && collation != default_collation) {
           pending.push_back({t, t->indexes.size(), index.keys.size(), collation});
         }
-        if (k < opclasses.size()) {
-          key.opclass = opclasses[k];
+        if (k < classes.size()) {
+          opclasses.push_back({t, t->indexes.size(), index.keys.size(), classes[k]});
         }
         index.keys.push_back(std::move(key));
       }
       t->indexes.push_back(std::move(index));
     }
+
+    const auto texts = trees.run(session_, kPredicatesQuery);
+    std::unordered_map<std::size_t, std::string> normalized;  // by slot
+    for (const PendingPredicate& p : predicates) {
+      if (!texts[p.slot]) {
+        continue;
+      }
+      auto it = normalized.find(p.slot);
+      if (it == normalized.end()) {
+        it = normalized.emplace(p.slot, normalize_expr(*texts[p.slot])).first;
+      }
+      p.table->indexes[p.index].where = it->second;
+    }
+
+    // Operator classes are named only when they are not the default of their type.
+    if (!opclasses.empty()) {
+      std::vector<std::uint32_t> oids;
+      for (const auto& p : opclasses) {
+        oids.push_back(p.opclass);
+      }
+      std::sort(oids.begin(), oids.end());
+      oids.erase(std::unique(oids.begin(), oids.end()), oids.end());
+      const Rows classes = session_.query(substitute_oids(kOpclassesQuery, oids));
+      std::unordered_map<std::uint32_t, std::optional<std::string>> by_oid;
+      for (std::size_t r = 0; r < classes.size(); ++r) {
+        by_oid.emplace(classes.oid(r, 0), classes.flag(r, 2)
+                                              ? std::nullopt
+                                              : std::optional(std::string(classes.text(r, 1))));
+      }
+      for (const auto& p : opclasses) {
+        const auto it = by_oid.find(p.opclass);
+        if (it != by_oid.end()) {
+          p.table->indexes[p.index].keys[p.key].opclass = it->second;
+        }
+      }
+    }
+
     if (pending.empty()) {
       return;
     }
@@ -579,6 +893,10 @@ class Inspector {
   std::string schema_oids_;
   std::unordered_map<std::uint32_t, state::Table*> tables_;
   std::unordered_map<std::uint32_t, std::vector<ColumnInfo>> attributes_;  // relid -> by attnum
+  std::uint32_t last_table_oid_ = 0;
+  state::Table* last_table_ = nullptr;
+  std::uint32_t last_attributes_oid_ = 0;
+  std::vector<ColumnInfo>* last_attributes_ = nullptr;
 };
 
 }  // namespace

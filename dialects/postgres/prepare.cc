@@ -1,6 +1,9 @@
 // prepare_desired: the desired schema in the form inspect() produces, without a connection.
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
+#include <utility>
 
 #include "dialects/postgres/lexer.h"
 #include "dialects/postgres/naming.h"
@@ -42,15 +45,35 @@ bool is_null_default(const std::string& sql) {
   return e == "null" || e.starts_with("null::");
 }
 
+// A large schema repeats a few types and defaults over many columns: each distinct one is
+// normalized once. Both functions depend only on their arguments and on the enums and default
+// schema, which do not change while a schema is prepared.
+struct ColumnCache {
+  std::unordered_map<std::string, std::string> types;  // as written -> normalized
+  // (default as written, normalized type) -> normalized default; nullopt for NULL
+  std::map<std::pair<std::string, std::string>, std::optional<std::string>> defaults;
+};
+
 void prepare_column(state::Column& column, const std::set<std::string>& enums,
-                    const std::string& default_schema) {
-  column.type = normalize_column_type(column.type, enums, default_schema);
+                    const std::string& default_schema, ColumnCache& cache) {
+  auto type = cache.types.find(column.type);
+  if (type == cache.types.end()) {
+    type =
+        cache.types.emplace(column.type, normalize_column_type(column.type, enums, default_schema))
+            .first;
+  }
+  column.type = type->second;
   if (column.default_sql) {
-    if (is_null_default(*column.default_sql)) {
-      column.default_sql.reset();
-    } else {
-      column.default_sql = normalize_default(*column.default_sql, column.type);
+    auto key = std::make_pair(*column.default_sql, column.type);
+    auto it = cache.defaults.find(key);
+    if (it == cache.defaults.end()) {
+      std::optional<std::string> normalized;
+      if (!is_null_default(*column.default_sql)) {
+        normalized = normalize_default(*column.default_sql, column.type);
+      }
+      it = cache.defaults.emplace(std::move(key), std::move(normalized)).first;
     }
+    column.default_sql = it->second;
   }
   if (column.generated) {
     column.generated = normalize_expr(*column.generated);
@@ -192,9 +215,10 @@ void prepare_desired(state::Schema& desired) {
     choosers[name.schema].add_relation(name.name);
   }
 
+  ColumnCache cache;
   for (auto& [name, table] : desired.tables) {
     for (auto& column : table.columns) {
-      prepare_column(column, enums, default_schema);
+      prepare_column(column, enums, default_schema, cache);
     }
     for (auto& check : table.checks) {
       check.expr = normalize_expr(check.expr);

@@ -1,6 +1,7 @@
 #include "dialects/postgres/session.h"
 
 #include <charconv>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -112,6 +113,28 @@ std::string explain_connection_error(std::string_view libpq_message,
 
 struct Rows::Impl {
   pqxx::result result;
+
+  // The cells of the row read last, as views into the result. Reading each cell through
+  // result[row][column] would copy the result's shared pointers twice per cell, which costs
+  // more than everything else keel does with a catalog row; rows are mostly read in order.
+  mutable std::size_t cached = static_cast<std::size_t>(-1);
+  mutable std::vector<std::string_view> cells;
+  mutable std::vector<char> nulls;
+
+  void load(std::size_t row) const {
+    if (row == cached) {
+      return;
+    }
+    const pqxx::row r = result[static_cast<pqxx::result::size_type>(row)];
+    cells.clear();
+    nulls.clear();
+    for (auto f = r.begin(); f != r.end(); ++f) {
+      const bool null = f->is_null();
+      nulls.push_back(null ? 1 : 0);
+      cells.push_back(null ? std::string_view() : std::string_view(f->c_str(), f->size()));
+    }
+    cached = row;
+  }
 };
 
 Rows::Rows() : impl_(std::make_unique<Impl>()) {}
@@ -128,18 +151,13 @@ std::size_t Rows::columns() const {
 }
 
 bool Rows::is_null(std::size_t row, std::size_t column) const {
-  return impl_
-      ->result[static_cast<pqxx::result::size_type>(row)][static_cast<pqxx::row::size_type>(column)]
-      .is_null();
+  impl_->load(row);
+  return impl_->nulls.at(column) != 0;
 }
 
 std::string_view Rows::text(std::size_t row, std::size_t column) const {
-  const pqxx::field f = impl_->result[static_cast<pqxx::result::size_type>(row)]
-                                     [static_cast<pqxx::row::size_type>(column)];
-  if (f.is_null()) {
-    return {};
-  }
-  return {f.c_str(), f.size()};
+  impl_->load(row);
+  return impl_->cells.at(column);
 }
 
 std::optional<std::string> Rows::optional(std::size_t row, std::size_t column) const {

@@ -1,0 +1,4 @@
+-- keel plan for postgresql: 0 steps
+-- from sha256:44f1b251ee67eb605eeb841f127325cd3d1a38c790787e750a84f08716b17f91
+-- to   sha256:44f1b251ee67eb605eeb841f127325cd3d1a38c790787e750a84f08716b17f91
+-- nothing to do

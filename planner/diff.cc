@@ -1,7 +1,9 @@
 // diff: compares two schemas object by object and lists the changes between them.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include <dtl/dtl.hpp>
 
@@ -169,13 +171,19 @@ class Differ {
     std::vector<std::pair<state::QualifiedName, Column>> users;
     std::vector<std::pair<state::QualifiedName, state::Index>> indexes;
     std::vector<std::pair<state::QualifiedName, state::Check>> checks;
-    for (const auto& [tname, table] : live_.tables) {
-      std::set<std::string> columns;
+    const std::string type = enum_type_name(live.name);
+    std::map<state::QualifiedName, std::set<std::string>> columns_by_table;
+    for (const auto& key : {type, type + "[]"}) {
+      auto it = columns_of_type().find(key);
+      if (it == columns_of_type().end()) continue;
+      for (const auto& [table, column] : it->second) columns_by_table[table->name].insert(column->name);
+    }
+    for (const auto& entry : columns_by_table) {
+      const state::QualifiedName& tname = entry.first;
+      const std::set<std::string>& columns = entry.second;  // captured below: not a binding
+      const Table& table = *live_.find_table(tname);
       for (const auto& c : table.columns)
-        if (c.type == enum_type_name(live.name) || c.type == enum_type_name(live.name) + "[]") {
-          users.emplace_back(tname, c);
-          columns.insert(c.name);
-        }
+        if (columns.count(c.name) != 0) users.emplace_back(tname, c);
       auto reads = [&](const std::string& text) {
         auto words = words_of(text);
         return std::any_of(columns.begin(), columns.end(),
@@ -215,6 +223,17 @@ class Differ {
   }
 
   static std::string enum_type_name(const state::QualifiedName& n);
+
+  /// Live columns by type, built on first use: finding an enum's users is then one lookup.
+  const std::unordered_map<std::string, std::vector<std::pair<const Table*, const Column*>>>&
+  columns_of_type() {
+    if (!columns_of_type_) {
+      columns_of_type_.emplace();
+      for (const auto& [name, table] : live_.tables)
+        for (const auto& c : table.columns) (*columns_of_type_)[c.type].emplace_back(&table, &c);
+    }
+    return *columns_of_type_;
+  }
 
   void diff_tables() {
     std::set<state::QualifiedName> renamed_away;
@@ -277,18 +296,24 @@ class Differ {
           "table \"" + t.str() + "\": changing partition_by of an existing table is not supported "
           "(create a new table and move the data, or drop and recreate it)");
     }
+    if (live_in == desired) return;  // the common case in a big schema: nothing to copy
     std::vector<Change> changes;  // changes that the engine may need a rebuild for
     std::vector<std::pair<std::string, std::string>> renamed;
-    Table live = live_in;
+    // The live table as the column renames leave it; copied only when there is one.
+    std::optional<Table> renamed_live;
     for (const auto& c : desired.columns) {
-      if (live.find_column(c.name) == nullptr && c.renamed_from &&
-          live.find_column(*c.renamed_from) != nullptr && desired.find_column(*c.renamed_from) == nullptr) {
+      const Table& current = renamed_live ? *renamed_live : live_in;
+      if (current.find_column(c.name) == nullptr && c.renamed_from &&
+          current.find_column(*c.renamed_from) != nullptr &&
+          desired.find_column(*c.renamed_from) == nullptr) {
+        if (!renamed_live) renamed_live = live_in;
         changes.emplace_back(RenameColumn{t, *c.renamed_from, c.name});
         renamed.emplace_back(c.name, *c.renamed_from);
-        live.find_column(*c.renamed_from)->name = c.name;
-        rename_in_constraints(live, *c.renamed_from, c.name);
+        renamed_live->find_column(*c.renamed_from)->name = c.name;
+        rename_in_constraints(*renamed_live, *c.renamed_from, c.name);
       }
     }
+    const Table& live = renamed_live ? *renamed_live : live_in;
     for (const auto& c : live.columns)
       if (desired.find_column(c.name) == nullptr) changes.emplace_back(DropColumn{t, c});
     for (const auto& c : desired.columns) {
@@ -442,6 +467,9 @@ class Differ {
   const Renderer& renderer_;
   Capabilities caps_;
   std::vector<Change> out_;
+  std::optional<
+      std::unordered_map<std::string, std::vector<std::pair<const Table*, const Column*>>>>
+      columns_of_type_;
 };
 
 std::string Differ::enum_type_name(const state::QualifiedName& n) { return state::type_name(n); }

@@ -2,6 +2,7 @@
 #include "planner/plan.h"
 
 #include <algorithm>
+#include <future>
 #include <stdexcept>
 
 #include "state/fingerprint.h"
@@ -241,12 +242,20 @@ std::vector<HazardNote> logical_hazards(const Change& change) {
 }  // namespace
 
 Plan order(std::vector<Change> changes, const Renderer& renderer) {
-  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
-    int ra = kRank[a.index()];
-    int rb = kRank[b.index()];
-    if (ra != rb) return ra < rb;
-    return sort_key(a) < sort_key(b);
-  });
+  {
+    // Each change's key is computed once, not at every comparison.
+    std::vector<std::pair<int, std::string>> keys;
+    keys.reserve(changes.size());
+    for (const auto& c : changes) keys.emplace_back(kRank[c.index()], sort_key(c));
+    std::vector<std::size_t> at(changes.size());
+    for (std::size_t i = 0; i < at.size(); ++i) at[i] = i;
+    std::stable_sort(at.begin(), at.end(),
+                     [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+    std::vector<Change> sorted;
+    sorted.reserve(changes.size());
+    for (auto i : at) sorted.push_back(std::move(changes[i]));
+    changes = std::move(sorted);
+  }
   order_views(changes);
   Plan plan;
   for (auto& change : changes) {
@@ -357,9 +366,11 @@ void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
 }
 
 Plan make_plan(const state::Schema& live, const state::Schema& desired, const Renderer& renderer) {
+  // The two fingerprints and the diff read the schemas only: they run side by side.
+  auto to_future = std::async(std::launch::async, [&desired] { return state::fingerprint(desired); });
   auto from = state::fingerprint(live);
-  auto to = state::fingerprint(desired);
   auto changes = diff(live, desired, renderer);
+  auto to = to_future.get();
   // "sha256:" + hex: six hex digits of each side name the kept data of this transition.
   keep_dropped_data(changes, live, from.substr(7, 6) + to.substr(7, 6));
   Plan plan = order(std::move(changes), renderer);

@@ -1,5 +1,7 @@
 #include "planner/change.h"
 
+#include <algorithm>
+
 namespace keel::planner {
 
 Change invert(const Change& change) {
@@ -92,7 +94,12 @@ std::string describe(const Change& change) {
             return "add value " + q(c.value) + " to enum " + q(c.from.name);
           },
           [](const ReplaceEnum& c) {
-            return "replace enum " + q(c.from.name) + " (values removed or reordered)";
+            std::string removed;
+            for (const auto& v : c.from.values)
+              if (std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end())
+                removed += (removed.empty() ? "" : ", ") + q(v);
+            return "replace enum " + q(c.from.name) +
+                   (removed.empty() ? ", reordering its values" : ", removing " + removed);
           },
           [](const CreateTable& c) { return "create table " + q(c.table.name); },
           [](const DropTable& c) { return "drop table " + q(c.table.name); },
@@ -145,7 +152,7 @@ std::string describe(const Change& change) {
           [](const SetTableComment& c) { return "set comment of table " + q(c.table); },
           [](const SetEnumComment& c) { return "set comment of enum " + q(c.enumeration); },
           [](const SetViewComment& c) { return "set comment of view " + q(c.view); },
-          [](const RebuildTable& c) { return "rebuild table " + q(c.to.name) + " (copying its rows)"; },
+          [](const RebuildTable& c) { return "rebuild table " + q(c.to.name) + ", copying its rows"; },
           [](const ValidateConstraint& c) {
             return "validate " + c.what + " " + q(c.name) + " of " + q(c.table);
           },

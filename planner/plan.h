@@ -51,12 +51,17 @@ struct Backfill {
 struct Statement {
   std::string sql{};
   /// False for a statement that must run alone, outside any transaction block: CREATE INDEX
-  /// CONCURRENTLY, VALIDATE CONSTRAINT (so writers are not held behind the lock that added
-  /// it), a batched backfill. A step with such a statement runs each statement on its own.
+  /// CONCURRENTLY, a batched backfill and the NOT NULL steps after it. A step with such a
+  /// statement runs each statement on its own. (VALIDATE CONSTRAINT of a NOT VALID constraint
+  /// runs in a transaction, but of its own: the step's `own_transaction`.)
   bool in_transaction = true;
   /// Set on a batched backfill: the runner fills `backfill` batch by batch, then runs `sql`
   /// (an UPDATE of the rows still NULL) to catch rows written since.
   std::optional<Backfill> backfill{};
+  /// On a statement of a step that runs statement by statement: SQL that undoes this one
+  /// statement ("" when there is nothing to undo), so that rollback can undo a step an
+  /// interrupted apply left half done. Unset where the dialect knows no such undo.
+  std::optional<std::string> undo{};
   bool operator==(const Statement&) const = default;
 };
 

@@ -23,6 +23,7 @@ ordered_json statements(const std::vector<Statement>& list) {
       st["backfill"] = {{"table", name_json(s.backfill->table)},
                         {"column", s.backfill->column},
                         {"expression", s.backfill->expression}};
+    if (s.undo) st["undo"] = *s.undo;
     out.push_back(st);
   }
   return out;
@@ -37,6 +38,7 @@ std::vector<Statement> read_statements(const ordered_json& j) {
       st.backfill = Backfill{read_name(b.at("table")), b.at("column").get<std::string>(),
                              b.at("expression").get<std::string>()};
     }
+    if (s.contains("undo")) st.undo = s.at("undo").get<std::string>();
     out.push_back(std::move(st));
   }
   return out;

@@ -8,8 +8,8 @@
 
 namespace keel::cli {
 
-/// keel's version, recorded in plans and revisions.
-inline constexpr const char* kVersion = "0.1.0";
+/// keel's version, recorded in plans and revisions: the project version in CMakeLists.txt.
+inline constexpr const char* kVersion = KEEL_VERSION;
 
 /// What the process is attached to; tests pass their own.
 struct Terminal {

@@ -1,5 +1,7 @@
 // Commands that change the database: apply and rollback. Both hold keel's apply lock and
 // record a revision.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "dialects/revisions.h"
@@ -99,6 +101,28 @@ std::optional<std::int64_t> close_interrupted(dialects::RevisionStore& store, Co
                            r.id, r.steps_done);
   }
   return latest;
+}
+
+/// The undo of a step that an interrupted apply left half done (its statements run one by one):
+/// each statement that ran, undone alone, newest first. Refused when one has no such undo.
+planner::Step undo_partial_step(const state::Revision& target, const planner::Step& s) {
+  const std::size_t done = std::min(target.progress->statements, s.forward.size());
+  planner::Step step;
+  step.kind = s.kind;
+  step.phase = s.phase;
+  step.summary = fmt::format("undo the {} of {} statements of step {} that ran: {}", done,
+                             s.forward.size(), target.steps_done + 1, s.summary);
+  for (std::size_t j = done; j-- > 0;) {
+    const auto& st = s.forward[j];
+    if (!st.undo)
+      throw UserError(fmt::format(
+          "revision {}: step {} ({}) stopped after {} of its {} statements, and statement {} "
+          "cannot be undone on its own:\n  {}\nRun `keel apply` to finish the step, then roll "
+          "back.",
+          target.id, target.steps_done + 1, s.summary, done, s.forward.size(), j + 1, st.sql));
+    if (!st.undo->empty()) step.forward.push_back({*st.undo, false});
+  }
+  return step;
 }
 
 }  // namespace
@@ -238,7 +262,8 @@ int cmd_rollback(Context& ctx) {
   (void)close_interrupted(store, ctx);
   std::vector<state::Revision> targets;
   for (auto& r : store.list()) {
-    if (r.kind != "apply" || r.status == "rolled_back" || r.steps_done == 0) continue;
+    bool partial = r.progress && r.progress->step == r.steps_done && r.progress->statements > 0;
+    if (r.kind != "apply" || r.status == "rolled_back" || (r.steps_done == 0 && !partial)) continue;
     if (to >= 0 ? r.id > to : static_cast<int>(targets.size()) < steps) targets.push_back(r);
   }
   if (targets.empty()) {
@@ -272,6 +297,9 @@ int cmd_rollback(Context& ctx) {
     undo.settings = forward.settings;
     undo.from_fingerprint = live;
     undo.to_fingerprint = target.from_fingerprint;
+    if (target.progress && target.progress->step == target.steps_done &&
+        target.progress->statements > 0 && target.steps_done < forward.steps.size())
+      undo.steps.push_back(undo_partial_step(target, forward.steps[target.steps_done]));
     for (std::size_t i = target.steps_done; i-- > 0;) {
       const auto& s = forward.steps[i];
       planner::Step step;

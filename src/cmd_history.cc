@@ -35,6 +35,9 @@ nlohmann::ordered_json revision_json(const state::Revision& r, bool full) {
   j["error"] = r.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.error);
   auto outcomes = nlohmann::ordered_json::parse(state::outcomes_to_json(r.outcomes));
   j["outcomes"] = outcomes;
+  // Where a step that runs statement by statement stopped (null when none did).
+  auto progress = state::progress_to_json(r.progress);
+  j["progress"] = progress.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(progress);
   if (full) {
     j["desired_toml"] = r.desired_toml;
     j["plan"] = plan;
@@ -110,6 +113,14 @@ int cmd_show(Context& ctx) {
   ctx.out << fmt::format("  schema   {} -> {}\n", r->from_fingerprint, r->to_fingerprint);
   ctx.out << fmt::format("  steps    {}/{} committed\n", r->steps_done, plan.steps.size());
   if (!r->error.empty()) ctx.out << "  error    " << r->error << "\n";
+  if (r->progress) {
+    ctx.out << fmt::format("  stopped  in step {} after {} statement(s)", r->progress->step + 1,
+                           r->progress->statements);
+    if (!r->progress->column.empty())
+      ctx.out << fmt::format("; backfill of {}.{}: {} row(s) filled", r->progress->table,
+                             r->progress->column, r->progress->rows);
+    ctx.out << "\n";
+  }
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const auto& s = plan.steps[i];
     std::string outcome = i < r->steps_done ? "applied" : "not applied";

@@ -240,10 +240,11 @@ int cmd_diff(Context& ctx) {
   if (to_db) to_schema = to_db->inspect(settings);
   auto plan = planner::make_plan(from_schema, to_schema, engine_db->renderer());
   plan.engine = engine_db->engine();
-  if (format == "text") ctx.out << render_text(plan, ctx.terminal.color);
+  const std::string in_sync = "the two schemas match";
+  if (format == "text") ctx.out << render_text(plan, ctx.terminal.color, in_sync);
   if (format == "sql") ctx.out << render_sql(plan);
   if (format == "json") ctx.out << planner::to_json(plan, kVersion);
-  if (format == "markdown") ctx.out << render_markdown(plan, "keel diff");
+  if (format == "markdown") ctx.out << render_markdown(plan, "keel diff", in_sync);
   return exit_code_for(plan);
 }
 

@@ -26,9 +26,11 @@ std::string indent(const std::string& text, const std::string& pad) {
 
 /// A statement as a reviewer reads it; a batched backfill says how keel runs it.
 std::string statement_text(const planner::Statement& st) {
+  // A marker (a step keel carries out itself, such as saving triggers) is a comment: no ';'.
+  if (st.sql.starts_with("--")) return st.sql;
   if (!st.backfill) return st.sql + ";";
-  return "-- filled in batches (--batch-size rows, in primary-key order), each committed on its "
-         "own;\n-- then rows written meanwhile:\n" +
+  return "-- filled in batches of --batch-size rows, each committed on its own; then the rows\n"
+         "-- written meanwhile:\n" +
          st.sql + ";";
 }
 
@@ -86,8 +88,8 @@ std::vector<Group> group_steps(const planner::Plan& plan) {
   return groups;
 }
 
-std::string render_text(const planner::Plan& plan, bool color) {
-  if (plan.empty()) return "No changes: the database matches the desired schema.\n";
+std::string render_text(const planner::Plan& plan, bool color, const std::string& in_sync) {
+  if (plan.empty()) return "No changes: " + in_sync + ".\n";
   std::size_t hazardous = 0;
   for (const auto& s : plan.steps) hazardous += s.hazards.empty() ? 0U : 1U;
   std::string out = fmt::format("Plan: {} step{} for {}", plan.steps.size(),
@@ -101,7 +103,7 @@ std::string render_text(const planner::Plan& plan, bool color) {
     ++n;
     if (phase != s.phase) {
       phase = s.phase;
-      out += "\n" + paint(color, fmt::emphasis::bold, "── " + planner::phase_name(s.phase) + " ") + "\n";
+      out += "\n" + paint(color, fmt::emphasis::bold, "── " + planner::phase_name(s.phase)) + "\n";
     }
     out += fmt::format("{:>3}. {}{}\n", n, s.summary,
                        s.transactional() ? "" : paint(color, fg(fmt::color::yellow), " (outside a transaction)"));
@@ -138,9 +140,10 @@ std::string render_sql(const planner::Plan& plan) {
   return out;
 }
 
-std::string render_markdown(const planner::Plan& plan, const std::string& title) {
+std::string render_markdown(const planner::Plan& plan, const std::string& title,
+                            const std::string& in_sync) {
   std::string out = "### " + title + "\n\n";
-  if (plan.empty()) return out + "No changes: the database matches the desired schema.\n";
+  if (plan.empty()) return out + "No changes: " + in_sync + ".\n";
   std::size_t hazardous = 0;
   for (const auto& s : plan.steps) hazardous += s.hazards.empty() ? 0U : 1U;
   out += fmt::format("**{} step{}** on {}, {} with hazards{}.\n\n", plan.steps.size(),
@@ -150,10 +153,11 @@ std::string render_markdown(const planner::Plan& plan, const std::string& title)
     out += "#### Hazards\n\n";
     for (std::size_t i = 0; i < plan.steps.size(); ++i)
       for (const auto& h : plan.steps[i].hazards)
-        out += fmt::format("- {} **{}** step {} ({}{}): {}\n",
+        out += fmt::format("- {} **{}** · step {}: {}{} — {}\n",
                            h.kind == Hazard::DataLoss ? "🛑" : "⚠️", planner::hazard_name(h.kind),
                            i + 1, plan.steps[i].summary,
-                           plan.steps[i].size ? "; " + size_text(*plan.steps[i].size) : "", h.why);
+                           plan.steps[i].size ? " (" + size_text(*plan.steps[i].size) + ")" : "",
+                           h.why);
     out += "\n";
   }
   out += "#### Steps\n\n| # | phase | step | hazards |\n|---:|---|---|---|\n";

@@ -16,13 +16,17 @@ namespace keel::cli {
 [[nodiscard]] std::string size_text(const planner::TableSize& size);
 
 /// The plan for a reviewer: grouped by phase, each step with its SQL and one line per hazard.
-[[nodiscard]] std::string render_text(const planner::Plan& plan, bool color);
+[[nodiscard]] std::string render_text(
+    const planner::Plan& plan, bool color,
+    const std::string& in_sync = "the database matches the desired schema");
 
 /// A runnable SQL script: transactional groups wrapped in BEGIN/COMMIT, comments per step.
 [[nodiscard]] std::string render_sql(const planner::Plan& plan);
 
 /// A pull-request comment: summary, hazards first, a table of steps, the SQL in a collapsed block.
-[[nodiscard]] std::string render_markdown(const planner::Plan& plan, const std::string& title);
+[[nodiscard]] std::string render_markdown(
+    const planner::Plan& plan, const std::string& title,
+    const std::string& in_sync = "the database matches the desired schema");
 
 /// The groups the apply runner executes: consecutive transactional steps share a transaction;
 /// a non-transactional or own-transaction step stands alone. Each group lists step indexes.

@@ -1,5 +1,6 @@
 #include "dialects/postgres/renderer.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "dialects/sql.h"
@@ -122,9 +123,11 @@ std::string not_null_check(const state::QualifiedName& table, const std::string&
 /// NULL with one UPDATE.
 Statement backfill(const state::QualifiedName& table, const std::string& column,
                    const std::string& expression) {
+  // Undone with the rest of its step: the column is dropped, or keeps its filled values (as
+  // after undoing the whole step).
   return {"UPDATE " + qualified(table) + " SET " + quote_ident(column) + " = " + expression +
               " WHERE " + quote_ident(column) + " IS NULL",
-          false, planner::Backfill{table, column, expression}};
+          false, planner::Backfill{table, column, expression}, ""};
 }
 
 /// SET NOT NULL without a long ACCESS EXCLUSIVE lock: a NOT VALID check, validated under a
@@ -132,12 +135,14 @@ Statement backfill(const state::QualifiedName& table, const std::string& column,
 void set_not_null(std::vector<Statement>& out, const state::QualifiedName& table,
                   const std::string& column) {
   const auto check = quote_ident(not_null_check(table, column));
+  const std::string drop_check = alter(table) + "DROP CONSTRAINT IF EXISTS " + check;
   out.push_back({alter(table) + "ADD CONSTRAINT " + check + " CHECK (" + quote_ident(column) +
                      " IS NOT NULL) NOT VALID",
-                 false});
-  out.push_back({alter(table) + "VALIDATE CONSTRAINT " + check, false});
-  out.push_back({alter(table) + "ALTER COLUMN " + quote_ident(column) + " SET NOT NULL", false});
-  out.push_back({alter(table) + "DROP CONSTRAINT " + check, false});
+                 false, std::nullopt, drop_check});
+  out.push_back({alter(table) + "VALIDATE CONSTRAINT " + check, false, std::nullopt, ""});
+  out.push_back({alter(table) + "ALTER COLUMN " + quote_ident(column) + " SET NOT NULL", false,
+                 std::nullopt, alter(table) + "ALTER COLUMN " + quote_ident(column) + " DROP NOT NULL"});
+  out.push_back({alter(table) + "DROP CONSTRAINT " + check, false, std::nullopt, ""});
 }
 
 std::vector<Statement> alter_column(const planner::AlterColumn& a) {
@@ -161,14 +166,18 @@ std::vector<Statement> alter_column(const planner::AlterColumn& a) {
     }
   }
   bool type_changes = from.type != to.type || from.collation != to.collation;
-  bool drop_default = from.default_sql && (type_changes || !to.default_sql);
+  // With an assignment cast PostgreSQL converts the values and the default itself, rejecting a
+  // value that does not fit; an explicit USING cast would truncate strings silently instead.
+  // Only a conversion without one needs USING, and the default out of its way meanwhile.
+  bool needs_using = from.type != to.type && !assignment_cast(from.type, to.type);
+  bool drop_default = from.default_sql && (needs_using || !to.default_sql);
   if (from.identity != state::Identity::None && to.identity == state::Identity::None)
     add(col + "DROP IDENTITY");
   if (drop_default) add(col + "DROP DEFAULT");
   if (type_changes) {
     std::string s = col + "TYPE " + to.type;
     if (to.collation) s += " COLLATE " + quote_ident(*to.collation);
-    if (from.type != to.type && !binary_coercible(from.type, to.type)) {
+    if (from.type != to.type && !assignment_cast(from.type, to.type)) {
       bool from_enum_or_array = from.type.find('.') != std::string::npos;
       s += " USING " + quote_ident(to.name) + (from_enum_or_array ? "::text" : "") +
            (from_enum_or_array && to.type.size() > 2 && to.type.ends_with("[]") ? "[]" : "") +
@@ -204,7 +213,8 @@ std::vector<Statement> add_column(const planner::AddColumn& a) {
     // Added nullable, filled in batches, then made NOT NULL without a scan under lock.
     state::Column nullable = c;
     nullable.nullable = true;
-    out.push_back({alter(a.table) + "ADD COLUMN " + column_definition(nullable), false});
+    out.push_back({alter(a.table) + "ADD COLUMN " + column_definition(nullable), false,
+                   std::nullopt, alter(a.table) + "DROP COLUMN IF EXISTS " + quote_ident(c.name)});
     out.push_back(backfill(a.table, c.name, *c.backfill));
     set_not_null(out, a.table, c.name);
   } else {
@@ -213,7 +223,8 @@ std::vector<Statement> add_column(const planner::AddColumn& a) {
   if (c.comment)
     out.push_back({"COMMENT ON COLUMN " + qualified(a.table) + "." + quote_ident(c.name) + " IS " +
                        quote_literal(*c.comment),
-                   !needs_backfill});
+                   !needs_backfill, std::nullopt,
+                   needs_backfill ? std::optional<std::string>("") : std::nullopt});
   return out;
 }
 
@@ -231,10 +242,11 @@ std::vector<Statement> constraint_from_index(const state::QualifiedName& table,
     key.column = c;
     index.keys.push_back(key);
   }
-  return {{index_sql(table, index, true), false},
+  return {{index_sql(table, index, true), false, std::nullopt,
+           "DROP INDEX CONCURRENTLY IF EXISTS " + qualified({table.schema, name})},
           {alter(table) + "ADD CONSTRAINT " + quote_ident(name) + " " + kind + " USING INDEX " +
                quote_ident(name) + tail,
-           false}};
+           false, std::nullopt, alter(table) + "DROP CONSTRAINT IF EXISTS " + quote_ident(name)}};
 }
 
 std::vector<Statement> replace_enum(const planner::ReplaceEnum& r) {
@@ -271,6 +283,37 @@ std::vector<Statement> replace_enum(const planner::ReplaceEnum& r) {
 bool is_numeric_family(const std::string& base) { return base == "numeric"; }
 
 }  // namespace
+
+bool assignment_cast(const std::string& from, const std::string& to) {
+  if (binary_coercible(from, to)) return true;
+  auto base = [](std::string type) {
+    bool array = type.ends_with("[]");
+    if (array) type.resize(type.size() - 2);
+    auto [b, m] = split_typmod(type);
+    return std::pair{b, array};
+  };
+  auto [fb, farray] = base(from);
+  auto [tb, tarray] = base(to);
+  if (farray != tarray) return false;
+  auto family = [](const std::string& b) -> int {
+    static const std::vector<std::vector<std::string>> families{
+        {"text", "character varying", "character"},
+        {"smallint", "integer", "bigint", "numeric", "real", "double precision"},
+        {"date", "timestamp without time zone", "timestamp with time zone"},
+        {"time without time zone", "time with time zone"},
+        {"bit", "bit varying"},
+    };
+    for (std::size_t i = 0; i < families.size(); ++i)
+      for (const auto& member : families[i])
+        if (b == member) return static_cast<int>(i);
+    return -1;
+  };
+  // Every type converts to a string type by assignment (through its output function), and
+  // PostgreSQL has an assignment cast between any two types of one family above.
+  if (!farray && family(tb) == 0) return true;
+  int f = family(fb);
+  return f >= 0 && f == family(tb);
+}
 
 bool binary_coercible(const std::string& from, const std::string& to) {
   if (from == to) return true;
@@ -399,6 +442,8 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
               state::QualifiedName kept{kTrashSchema, *c.keep_as};
               bool user_type = c.column.type.find('.') != std::string::npos;
               out.push_back({"CREATE SCHEMA IF NOT EXISTS " + quote_ident(kTrashSchema)});
+              // Writes wait from the copy to the drop, so none lands in between and is lost.
+              out.push_back({"LOCK TABLE " + qualified(c.table) + " IN SHARE MODE"});
               out.push_back({"CREATE TABLE " + qualified(kept) + " AS SELECT " +
                              ident_list(c.key) + ", " + quote_ident(c.column.name) +
                              (user_type ? "::text" + std::string(c.column.type.ends_with("[]") ? "[]" : "") +
@@ -572,15 +617,23 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
           },
           [&](const AlterColumn& c) {
             if (c.from.type != c.to.type || c.from.collation != c.to.collation) {
+              auto [fb, fm] = split_typmod(c.from.type);
+              auto [tb, tm] = split_typmod(c.to.type);
+              // A shorter string or bit length: a value that does not fit stops the apply (the
+              // assignment cast rejects it), so nothing is truncated.
+              bool shorter = fb == tb && !fm.empty() && !tm.empty() &&
+                             !binary_coercible(c.from.type, c.to.type) && !is_numeric_family(fb);
               if (!binary_coercible(c.from.type, c.to.type) || c.from.collation != c.to.collation) {
                 out.push_back({Hazard::TableRewrite,
                                "changing the type from " + c.from.type + " to " + c.to.type +
-                                   " rewrites the table and its indexes"});
+                                   " rewrites the table and its indexes" +
+                                   (shorter ? "; a longer value stops the apply, and nothing "
+                                              "changes"
+                                            : "")});
                 scan_under_ael("the rewrite runs");
               }
-              auto [fb, fm] = split_typmod(c.from.type);
-              auto [tb, tm] = split_typmod(c.to.type);
-              bool narrowing = (fb == tb && !fm.empty() && !tm.empty() && !binary_coercible(c.from.type, c.to.type)) ||
+              bool narrowing = (is_numeric_family(fb) && fb == tb && !fm.empty() && !tm.empty() &&
+                                !binary_coercible(c.from.type, c.to.type)) ||
                                (fb == "timestamp with time zone" && tb == "date") ||
                                (fb == "timestamp without time zone" && tb == "date") ||
                                ((fb == "double precision" || fb == "real" || fb == "numeric") &&
@@ -647,15 +700,27 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
             out.push_back({Hazard::LongRunning, "the index is built concurrently; " + kOnline});
             standalone("CREATE INDEX CONCURRENTLY runs");
           },
+          [&](const DropColumn& c) {
+            if (!c.keep_as) return;
+            out.push_back({Hazard::BlocksWrites,
+                           "writes to " + c.table.str() + " wait while the column's values are "
+                           "copied aside; reads go on"});
+            out.push_back({Hazard::LongRunning, "the copy grows with the number of rows"});
+          },
           [&](const DropIndex& c) {
             if (!c.table_is_new && !c.partitioned) standalone("DROP INDEX CONCURRENTLY runs");
           },
           [&](const ReplaceEnum& c) {
-            if (!c.users.empty()) {
-              out.push_back({Hazard::TableRewrite,
-                             "every table with a column of the enum is rewritten"});
-              scan_under_ael("the rewrite runs");
-            }
+            if (c.users.empty()) return;
+            bool removes = std::any_of(c.from.values.begin(), c.from.values.end(), [&](const auto& v) {
+              return std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end();
+            });
+            out.push_back({Hazard::TableRewrite,
+                           "every table with a column of the enum is rewritten" +
+                               std::string(removes ? "; a row holding a removed value stops the "
+                                                     "apply, and nothing changes"
+                                                   : "")});
+            scan_under_ael("the rewrite runs");
           },
           [](const auto&) {},
       },

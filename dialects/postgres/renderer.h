@@ -22,6 +22,11 @@ class Renderer final : public planner::Renderer {
 /// varchar to text, numeric precision growth at the same scale, and the like).
 [[nodiscard]] bool binary_coercible(const std::string& from, const std::string& to);
 
+/// True when PostgreSQL converts `from` to `to` by an assignment cast, so ALTER COLUMN ... TYPE
+/// needs no USING: within the string, number, date/time and bit families, and to a string type
+/// from anything. Such a cast rejects a value that does not fit rather than truncating it.
+[[nodiscard]] bool assignment_cast(const std::string& from, const std::string& to);
+
 /// Schema that holds data kept by drops until `keel prune`; hidden from inspect.
 inline constexpr const char* kTrashSchema = "keel_trash";
 

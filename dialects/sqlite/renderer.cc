@@ -368,14 +368,15 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
                 added.nullable = true;
                 out.push_back({"ALTER TABLE " + q(c.from.name.name) + " ADD COLUMN " +
                                    column_definition(nullptr, added),
-                               false});
+                               false, std::nullopt,
+                               "ALTER TABLE " + q(c.from.name.name) + " DROP COLUMN " + q(col.name)});
                 from.columns.push_back(added);
               } else if (!old->nullable || col.nullable) {
                 continue;
               }
               out.push_back({"UPDATE " + q(c.from.name.name) + " SET " + q(source) + " = " +
                                  *col.backfill + " WHERE " + q(source) + " IS NULL",
-                             false, planner::Backfill{c.from.name, source, *col.backfill}});
+                             false, planner::Backfill{c.from.name, source, *col.backfill}, ""});
             }
             auto rest = rebuild(c.to, copy_plan(from, c.to, c.renamed), before, {});
             out.insert(out.end(), rest.begin(), rest.end());
@@ -420,16 +421,71 @@ std::vector<Statement> Renderer::render_reverse(const planner::Change& change) c
   return render(planner::invert(change));
 }
 
+namespace {
+
+/// What a rebuild does that SQLite's ALTER TABLE cannot, for the reviewer: "change the type
+/// of "a" and change the primary key", the first few only.
+std::string rebuild_reasons(const planner::RebuildTable& r) {
+  std::vector<std::string> reasons;
+  auto old_name = [&](const std::string& name) {
+    for (const auto& [new_name, old] : r.renamed)
+      if (new_name == name) return old;
+    return name;
+  };
+  for (const auto& to : r.to.columns) {
+    const state::Column* from = r.from.find_column(old_name(to.name));
+    const std::string col = "\"" + to.name + "\"";
+    if (from == nullptr) {
+      if (!to.nullable && !to.default_sql) reasons.push_back("add NOT NULL column " + col);
+      continue;
+    }
+    if (from->type != to.type) reasons.push_back("change the type of " + col);
+    if (from->nullable != to.nullable) reasons.push_back("change the nullability of " + col);
+    if (from->default_sql != to.default_sql) reasons.push_back("change the default of " + col);
+    if (from->generated != to.generated) reasons.push_back("change the expression of " + col);
+    if (from->collation != to.collation) reasons.push_back("change the collation of " + col);
+  }
+  for (const auto& from : r.from.columns) {
+    bool kept = std::any_of(r.to.columns.begin(), r.to.columns.end(),
+                            [&](const state::Column& c) { return old_name(c.name) == from.name; });
+    if (!kept) reasons.push_back("drop \"" + from.name + "\"");
+  }
+  if (r.from.primary_key != r.to.primary_key) reasons.push_back("change the primary key");
+  if (r.from.uniques != r.to.uniques) reasons.push_back("change the unique constraints");
+  if (r.from.foreign_keys != r.to.foreign_keys) reasons.push_back("change the foreign keys");
+  if (r.from.checks != r.to.checks) reasons.push_back("change the checks");
+  constexpr std::size_t kShown = 3;
+  if (reasons.size() > kShown) {
+    reasons.resize(kShown);
+    reasons.emplace_back("more");
+  }
+  std::string out;
+  for (std::size_t i = 0; i < reasons.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == reasons.size() ? " and " : ", ") + reasons[i];
+  return out.empty() ? "make this change" : out;
+}
+
+}  // namespace
+
 std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
   std::vector<HazardNote> out;
   std::visit(Overloaded{
                  [&](const planner::RebuildTable& c) {
                    out.push_back({Hazard::TableRewrite,
-                                  "SQLite cannot alter this in place: table \"" + c.to.name.name +
+                                  "SQLite cannot " + rebuild_reasons(c) +
+                                      " in place: table \"" + c.to.name.name +
                                       "\" is rebuilt and its rows copied"});
                    out.push_back({Hazard::BlocksWrites,
                                   "the database's write lock is held while the rows are copied"});
                    out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
+                   auto statements = render(change);
+                   bool backfills =
+                       std::any_of(statements.begin(), statements.end(),
+                                   [](const Statement& st) { return st.backfill.has_value(); });
+                   if (backfills)
+                     out.push_back({Hazard::NonTransactional,
+                                    "the backfill batches commit one by one before the rebuild; if "
+                                    "it stops midway, the next plan repairs it"});
                  },
                  [&](const planner::DropColumn&) {
                    out.push_back({Hazard::TableRewrite, "SQLite rewrites the table to drop a column"});

@@ -16,6 +16,23 @@ using keel::testing::ChildResult;
 using keel::testing::PgTestDatabase;
 using keel::testing::ScratchDir;
 
+const char* const kItemsV1 = R"toml([tables.items]
+primary_key = ["id"]
+
+[tables.items.columns]
+id = { type = "bigint", identity = "by default" }
+n = { type = "integer" }
+)toml";
+
+const char* const kItemsV2 = R"toml([tables.items]
+primary_key = ["id"]
+
+[tables.items.columns]
+id = { type = "bigint", identity = "by default" }
+n = { type = "integer" }
+ticket = { type = "bigint", backfill = "nextval('fill_seq')" }
+)toml";
+
 struct Online {
   PgTestDatabase database;
   ScratchDir dir{"keel-online"};
@@ -45,40 +62,32 @@ struct Online {
     REQUIRE(rows.size() == 1);
     return rows[0].at(0).value_or("NULL");
   }
+  /// kItemsV1 with 1,000 rows and the sequence kItemsV2's backfill draws from.
+  void items_with_rows() {
+    apply("v1", kItemsV1);
+    db->execute_script(
+        "CREATE SEQUENCE fill_seq; INSERT INTO items (n) SELECT g FROM generate_series(1, 1000) g;"
+        " ANALYZE items");
+  }
+  /// `keel apply v2.toml` in a child process that kills itself after `batches` batches of 100.
+  ChildResult apply_killed_after(const std::string& toml, int batches) {
+    return keel::testing::run_child(
+        KEEL_BINARY,
+        {"apply", dir.write("v2.toml", toml), "--db", database.url(), "--yes", "--batch-size", "100"},
+        {{"KEEL_FAILPOINT", "after-batch:" + std::to_string(batches)}}, dir.path());
+  }
   std::string out;
   std::string err;
 };
-
-const char* const kItemsV1 = R"toml([tables.items]
-primary_key = ["id"]
-
-[tables.items.columns]
-id = { type = "bigint", identity = "by default" }
-n = { type = "integer" }
-)toml";
-
-const char* const kItemsV2 = R"toml([tables.items]
-primary_key = ["id"]
-
-[tables.items.columns]
-id = { type = "bigint", identity = "by default" }
-n = { type = "integer" }
-ticket = { type = "bigint", backfill = "nextval('fill_seq')" }
-)toml";
 
 }  // namespace
 
 TEST_CASE("a backfill killed after a batch resumes after its recorded position and fills each row once",
           "[postgres]") {
   Online t;
-  t.apply("v1", kItemsV1);
-  t.db->execute_script(
-      "CREATE SEQUENCE fill_seq; INSERT INTO items (n) SELECT g FROM generate_series(1, 1000) g;"
-      " ANALYZE items");
-  const auto v2 = t.dir.write("v2.toml", kItemsV2);
-  ChildResult killed = keel::testing::run_child(
-      KEEL_BINARY, {"apply", v2, "--db", t.database.url(), "--yes", "--batch-size", "100"},
-      {{"KEEL_FAILPOINT", "after-batch:3"}}, t.dir.path());
+  t.items_with_rows();
+  ChildResult killed = t.apply_killed_after(kItemsV2, 3);
+  const auto v2 = (t.dir.path() / "v2.toml").string();
   INFO(killed.err);
   REQUIRE(killed.signal == SIGKILL);
   // Three batches of 100 committed, each with its position.
@@ -310,10 +319,40 @@ TEST_CASE("hazardous steps show the estimated rows and size of their table in ev
   REQUIRE(t.keel({"plan", v2}) == 0);
   CHECK(t.out.find("table public.items: ~5,000 rows, ") != std::string::npos);
   REQUIRE(t.keel({"plan", v2, "--format", "markdown"}) == 0);
-  CHECK(t.out.find("(add column \"ticket\" to \"public.items\"; ~5,000 rows, ") != std::string::npos);
+  CHECK(t.out.find("step 1: add column \"ticket\" to \"public.items\" (~5,000 rows, ") !=
+        std::string::npos);
   REQUIRE(t.keel({"plan", v2, "--format", "json"}) == 0);
   CHECK(t.out.find(R"("table": {
         "schema": "public",
         "name": "items",
         "rows": 5000,)") != std::string::npos);
+}
+
+TEST_CASE("rollback undoes the statements of a step that an interrupted apply left half done",
+          "[postgres]") {
+  Online t;
+  t.items_with_rows();
+  ChildResult killed = t.apply_killed_after(kItemsV2, 2);
+  INFO(killed.err);
+  REQUIRE(killed.signal == SIGKILL);
+  CHECK(t.scalar("SELECT count(ticket) FROM items") == "200");
+
+  // The history says where the step stopped: after its ADD COLUMN, 200 rows into the backfill.
+  REQUIRE(t.keel({"history", "--format", "json"}) == 0);
+  CHECK(t.out.find(R"("statements": 1)") != std::string::npos);
+  CHECK(t.out.find(R"("rows": 200)") != std::string::npos);
+
+  REQUIRE(t.keel({"rollback", "--yes"}) == 0);
+  INFO(t.err);
+  CHECK(t.err.find("Revision 2 was interrupted after 0 step(s)") != std::string::npos);
+  CHECK(t.err.find("Rolled back revision 2") != std::string::npos);
+  CHECK(t.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'items'::regclass AND "
+                 "attname = 'ticket' AND NOT attisdropped") == "0");
+  CHECK(t.scalar("SELECT count(*) FROM items") == "1000");
+  CHECK(t.scalar("SELECT sum(n) FROM items") == "500500");
+  CHECK(t.plan_code("v1b", kItemsV1) == 0);
+  REQUIRE(t.keel({"show", "2"}) == 0);
+  CHECK(t.out.find("revision 2: apply rolled_back") != std::string::npos);
+  CHECK(t.out.find("stopped  in step 1 after 1 statement(s); backfill of public.items.ticket: 200 "
+                   "row(s) filled") != std::string::npos);
 }

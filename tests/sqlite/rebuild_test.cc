@@ -156,7 +156,7 @@ TEST_CASE("a rebuild that would break a foreign key is refused naming the rows",
              "pages = { type = \"bigint\", nullable = true }");
   err.clear();
   CHECK(run_keel({"apply", "--db", f.url, f.write("v2.toml", v2), "--yes"}, out, err) == 1);
-  CHECK(err.find("applying step 1/1 (rebuild table \"main.books\" (copying its rows))") !=
+  CHECK(err.find("applying step 1/1 (rebuild table \"main.books\", copying its rows)") !=
         std::string::npos);
   CHECK(err.find("the change would break foreign keys, so it was rolled back: 1 row(s) would "
                  "reference a missing row: table \"books\" rowid 2 references \"authors\"") !=

@@ -9,8 +9,9 @@ ALTER TABLE public.users RENAME COLUMN name TO full_name;
 ALTER TABLE public.sessions DROP CONSTRAINT sessions_user_id_fkey;
 -- step 3/6: drop index "sessions_user_id_idx" on "public.sessions"
 DROP INDEX public.sessions_user_id_idx;
--- step 4/6: drop column "legacy_flags" from "public.users" [DATA_LOSS]
+-- step 4/6: drop column "legacy_flags" from "public.users" [DATA_LOSS, BLOCKS_WRITES, LONG_RUNNING]
 CREATE SCHEMA IF NOT EXISTS keel_trash;
+LOCK TABLE public.users IN SHARE MODE;
 CREATE TABLE keel_trash.users_legacy_flags_cb3ca6470324 AS SELECT id, legacy_flags FROM public.users;
 INSERT INTO keel.kept (object, kind, source) VALUES ('keel_trash.users_legacy_flags_cb3ca6470324', 'column', 'public.users.legacy_flags');
 ALTER TABLE public.users DROP COLUMN legacy_flags;
@@ -19,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS keel_trash;
 ALTER TABLE public.sessions RENAME TO sessions_cb3ca6470324;
 ALTER TABLE public.sessions_cb3ca6470324 SET SCHEMA keel_trash;
 INSERT INTO keel.kept (object, kind, source) VALUES ('keel_trash.sessions_cb3ca6470324', 'table', 'public.sessions');
--- step 6/6: replace enum "public.user_role" (values removed or reordered) [TABLE_REWRITE, BLOCKS_READS, LONG_RUNNING]
+-- step 6/6: replace enum "public.user_role", removing "guest" [TABLE_REWRITE, BLOCKS_READS, LONG_RUNNING]
 DROP INDEX public.users_admins_idx;
 ALTER TYPE public.user_role RENAME TO user_role__keel_old;
 CREATE TYPE public.user_role AS ENUM ('admin', 'member');

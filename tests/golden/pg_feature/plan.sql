@@ -22,8 +22,8 @@ COMMIT;
 
 -- step 3/14: add column "slug" to "public.projects" [LONG_RUNNING, NON_TRANSACTIONAL]
 ALTER TABLE public.projects ADD COLUMN slug text;
--- filled in batches (--batch-size rows, in primary-key order), each committed on its own;
--- then rows written meanwhile:
+-- filled in batches of --batch-size rows, each committed on its own; then the rows
+-- written meanwhile:
 UPDATE public.projects SET slug = lower(regexp_replace(name, '[^a-zA-Z0-9]+', '-', 'g')) WHERE slug IS NULL;
 ALTER TABLE public.projects ADD CONSTRAINT projects_slug_keel_nn CHECK (slug IS NOT NULL) NOT VALID;
 ALTER TABLE public.projects VALIDATE CONSTRAINT projects_slug_keel_nn;
@@ -32,9 +32,7 @@ ALTER TABLE public.projects DROP CONSTRAINT projects_slug_keel_nn;
 
 BEGIN;
 -- step 4/14: alter column "task_count" of "public.projects" (type) [TABLE_REWRITE, BLOCKS_READS, LONG_RUNNING]
-ALTER TABLE public.projects ALTER COLUMN task_count DROP DEFAULT;
-ALTER TABLE public.projects ALTER COLUMN task_count TYPE bigint USING task_count::bigint;
-ALTER TABLE public.projects ALTER COLUMN task_count SET DEFAULT 0;
+ALTER TABLE public.projects ALTER COLUMN task_count TYPE bigint;
 -- step 5/14: alter column "display_name" of "public.users" (type)
 ALTER TABLE public.users ALTER COLUMN display_name TYPE character varying(200);
 COMMIT;

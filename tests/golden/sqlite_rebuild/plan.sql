@@ -9,14 +9,14 @@ ALTER TABLE "notebooks" RENAME COLUMN "title" TO "name";
 ALTER TABLE "notebooks" ADD COLUMN "colour" text;
 COMMIT;
 
--- step 3/3: rebuild table "main.notes" (copying its rows) [TABLE_REWRITE, BLOCKS_WRITES, LONG_RUNNING]
+-- step 3/3: rebuild table "main.notes", copying its rows [TABLE_REWRITE, BLOCKS_WRITES, LONG_RUNNING, NON_TRANSACTIONAL]
 ALTER TABLE "notes" ADD COLUMN "priority" integer;
--- filled in batches (--batch-size rows, in primary-key order), each committed on its own;
--- then rows written meanwhile:
+-- filled in batches of --batch-size rows, each committed on its own; then the rows
+-- written meanwhile:
 UPDATE "notes" SET "priority" = 3 WHERE "priority" IS NULL;
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
--- keel: save the triggers of table notes;
+-- keel: save the triggers of table notes
 CREATE TABLE "keel_new_notes" (
   "id" integer NOT NULL,
   "notebook_id" integer NOT NULL,
@@ -31,7 +31,7 @@ INSERT INTO "keel_new_notes" ("id", "notebook_id", "body", "priority", "created_
 DROP TABLE "notes";
 ALTER TABLE "keel_new_notes" RENAME TO "notes";
 CREATE INDEX "notes_notebook_id_idx" ON "notes" ("notebook_id");
--- keel: restore the triggers of table notes;
+-- keel: restore the triggers of table notes
 PRAGMA foreign_key_check;
 COMMIT;
 PRAGMA foreign_keys = ON;

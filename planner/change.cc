@@ -58,6 +58,12 @@ Change invert(const Change& change) {
           },
           // Validating changes no definition; dropping the constraint is its addition's undo.
           [](const ValidateConstraint& c) -> Change { return c; },
+          [](const RenameConstraint& c) -> Change { return RenameConstraint{c.table, c.to, c.from}; },
+          [](const RenameIndex& c) -> Change {
+            state::Index renamed = c.index;
+            renamed.name = c.to;
+            return RenameIndex{c.table, renamed, c.index.name};
+          },
       },
       change);
 }
@@ -71,7 +77,8 @@ std::string kind_name(const Change& change) {
       "drop_unique",      "add_foreign_key", "drop_foreign_key", "add_check",
       "drop_check",       "create_index",   "drop_index",     "add_partition",
       "drop_partition",   "create_view",    "drop_view",      "set_table_comment",
-      "set_enum_comment", "set_view_comment", "rebuild_table", "validate_constraint"};
+      "set_enum_comment", "set_view_comment", "rebuild_table", "validate_constraint",
+      "rename_constraint", "rename_index"};
   static_assert(std::size(kNames) == std::variant_size_v<Change>);
   return kNames[change.index()];
 }
@@ -110,6 +117,12 @@ std::string describe(const Change& change) {
           },
           [](const RenameColumn& c) {
             return "rename column " + q(c.from) + " of " + q(c.table) + " to " + q(c.to);
+          },
+          [](const RenameConstraint& c) {
+            return "rename constraint " + q(c.from) + " of " + q(c.table) + " to " + q(c.to);
+          },
+          [](const RenameIndex& c) {
+            return "rename index " + q(c.index.name) + " of " + q(c.table) + " to " + q(c.to);
           },
           [](const AlterColumn& c) {
             std::string what;

@@ -137,13 +137,30 @@ struct ValidateConstraint {
   std::string what{};
 };
 
+/// A constraint (primary key, unique, foreign key, check) renamed along with its table: its name
+/// was the default one for the old table name and is the default one for the new. An index
+/// behind a primary key or unique constraint is renamed with it.
+struct RenameConstraint {
+  QualifiedName table{};
+  std::string from{};
+  std::string to{};
+};
+
+/// An index renamed along with its table, as RenameConstraint. `index` is its definition under
+/// its old name (an engine without ALTER INDEX ... RENAME builds it again).
+struct RenameIndex {
+  QualifiedName table{};
+  state::Index index{};
+  std::string to{};
+};
+
 using Change = std::variant<CreateSchema, DropSchema, CreateExtension, DropExtension, CreateEnum, DropEnum, AddEnumValue,
                             ReplaceEnum, CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
                             RenameColumn, AlterColumn, AddPrimaryKey, DropPrimaryKey, AddUnique,
                             DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck,
                             CreateIndex, DropIndex, AddPartition, DropPartition, CreateView,
                             DropView, SetTableComment, SetEnumComment, SetViewComment,
-                            RebuildTable, ValidateConstraint>;
+                            RebuildTable, ValidateConstraint, RenameConstraint, RenameIndex>;
 
 /// The change that undoes `change`.
 [[nodiscard]] Change invert(const Change& change);

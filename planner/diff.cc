@@ -110,10 +110,11 @@ class Differ {
       : live_(live), desired_(desired), renderer_(renderer), caps_(renderer.capabilities()) {}
 
   std::vector<Change> run() {
+    collect_renames();
     diff_schemas();
     diff_extensions();
+    diff_tables();  // before the enums: they name columns as the renames leave them
     diff_enums();
-    diff_tables();
     diff_views();
     return std::move(out_);
   }
@@ -168,6 +169,9 @@ class Differ {
     bool only_adds = true;
     for (const auto& [value, info] : d.getSes().getSequence())
       if (info.type == dtl::SES_DELETE) only_adds = false;
+    // A type swap runs after the renames of the plan, and names its columns, indexes and checks
+    // as they leave them; added values run before the renames (and are undone after them).
+    const bool after_renames = !only_adds;
     std::vector<std::pair<state::QualifiedName, Column>> users;
     std::vector<std::pair<state::QualifiedName, state::Index>> indexes;
     std::vector<std::pair<state::QualifiedName, state::Check>> checks;
@@ -179,11 +183,23 @@ class Differ {
       for (const auto& [table, column] : it->second) columns_by_table[table->name].insert(column->name);
     }
     for (const auto& entry : columns_by_table) {
-      const state::QualifiedName& tname = entry.first;
       const std::set<std::string>& columns = entry.second;  // captured below: not a binding
-      const Table& table = *live_.find_table(tname);
-      for (const auto& c : table.columns)
-        if (columns.count(c.name) != 0) users.emplace_back(tname, c);
+      const Table& table = *live_.find_table(entry.first);
+      // The type changes after the renames of the plan: its steps use the new names.
+      const state::QualifiedName tname = after_renames ? renamed_table(entry.first) : entry.first;
+      auto now = [&](const std::string& name) {
+        if (!after_renames) return name;
+        auto it = names_renamed_.find({tname, name});
+        return it == names_renamed_.end() ? name : it->second;
+      };
+      for (const auto& c : table.columns) {
+        if (columns.count(c.name) == 0) continue;
+        Column user = c;
+        if (auto it = columns_renamed_.find({tname, c.name});
+            after_renames && it != columns_renamed_.end())
+          user.name = it->second;
+        users.emplace_back(tname, user);
+      }
       auto reads = [&](const std::string& text) {
         auto words = words_of(text);
         return std::any_of(columns.begin(), columns.end(),
@@ -192,10 +208,17 @@ class Differ {
       for (const auto& i : table.indexes) {
         bool uses = i.where && reads(*i.where);
         for (const auto& k : i.keys) uses = uses || (k.expression && reads(*k.expression));
-        if (uses) indexes.emplace_back(tname, i);
+        if (!uses) continue;
+        state::Index index = i;
+        index.name = now(i.name);
+        indexes.emplace_back(tname, index);
       }
-      for (const auto& c : table.checks)
-        if (reads(c.expr)) checks.emplace_back(tname, c);
+      for (const auto& c : table.checks) {
+        if (!reads(c.expr)) continue;
+        state::Check check = c;
+        check.name = now(c.name);
+        checks.emplace_back(tname, check);
+      }
     }
     if (!only_adds) {
       out_.emplace_back(ReplaceEnum{live, desired, users, indexes, checks});
@@ -235,20 +258,63 @@ class Differ {
     return *columns_of_type_;
   }
 
+  /// The live table that `desired` renames (through `renamed_from`), if any.
+  const Table* renamed_source(const Table& desired) const {
+    if (!desired.renamed_from || live_.find_table(desired.name) != nullptr) return nullptr;
+    const Table* old = live_.find_table(*desired.renamed_from);
+    if (old == nullptr || desired_.find_table(*desired.renamed_from) != nullptr) return nullptr;
+    return old;
+  }
+
+  /// Whether desired column `c` of a table whose live side is `live` renames a live column.
+  bool renames_column(const Table& live, const Table& desired, const Column& c) const {
+    return c.renamed_from && live.find_column(c.name) == nullptr &&
+           live.find_column(*c.renamed_from) != nullptr &&
+           desired.find_column(*c.renamed_from) == nullptr;
+  }
+
+  /// Table and column renames, known before any table is compared: a foreign key of another
+  /// table that points at a renamed table or column follows it (the database renames the
+  /// reference itself), so it is not dropped and added again.
+  void collect_renames() {
+    for (const auto& [name, table] : desired_.tables) {
+      const Table* live = live_.find_table(name);
+      if (const Table* old = renamed_source(table)) {
+        tables_renamed_[old->name] = name;
+        live = old;
+      }
+      if (live == nullptr) continue;
+      for (const auto& c : table.columns)
+        if (renames_column(*live, table, c)) columns_renamed_[{name, *c.renamed_from}] = c.name;
+    }
+  }
+
+  state::QualifiedName renamed_table(const state::QualifiedName& name) const {
+    auto it = tables_renamed_.find(name);
+    return it == tables_renamed_.end() ? name : it->second;
+  }
+
+  /// `fk` with its referenced table and columns under the names the renames give them.
+  state::ForeignKey following_renames(state::ForeignKey fk) const {
+    if (auto t = tables_renamed_.find(fk.ref_table); t != tables_renamed_.end())
+      fk.ref_table = t->second;
+    for (auto& col : fk.ref_columns)
+      if (auto c = columns_renamed_.find({fk.ref_table, col}); c != columns_renamed_.end())
+        col = c->second;
+    return fk;
+  }
+
   void diff_tables() {
     std::set<state::QualifiedName> renamed_away;
     for (const auto& [name, table] : desired_.tables) {
       const Table* live = live_.find_table(name);
-      if (live == nullptr && table.renamed_from) {
-        const Table* old = live_.find_table(*table.renamed_from);
-        if (old != nullptr && !desired_.find_table(*table.renamed_from)) {
-          out_.emplace_back(RenameTable{old->name, name});
-          renamed_away.insert(old->name);
-          Table moved = *old;
-          moved.name = name;
-          diff_table(moved, table);
-          continue;
-        }
+      if (const Table* old = renamed_source(table)) {
+        out_.emplace_back(RenameTable{old->name, name});
+        renamed_away.insert(old->name);
+        Table moved = *old;
+        moved.name = name;
+        diff_table(moved, table, old->name);
+        continue;
       }
       if (live == nullptr) {
         create_table(table);
@@ -274,7 +340,10 @@ class Differ {
     for (const auto& p : table.partitions) out_.emplace_back(AddPartition{table.name, p});
   }
 
-  void drop_table(const Table& table) {
+  void drop_table(const Table& live_table) {
+    // Its foreign keys are dropped after the renames of the plan, and undone before them.
+    Table table = live_table;
+    for (auto& fk : table.foreign_keys) fk = following_renames(fk);
     for (const auto& p : table.partitions) out_.emplace_back(DropPartition{table.name, p});
     DropTable drop{table, caps_.foreign_keys_in_create};
     drop.table.partitions.clear();
@@ -289,7 +358,8 @@ class Differ {
     out_.emplace_back(std::move(drop));
   }
 
-  void diff_table(const Table& live_in, const Table& desired) {
+  void diff_table(const Table& live_in, const Table& desired,
+                  const std::optional<state::QualifiedName>& old_name = std::nullopt) {
     const auto& t = desired.name;
     if (live_in.partition_by != desired.partition_by) {
       throw state::UserError(
@@ -298,21 +368,29 @@ class Differ {
     }
     if (live_in == desired) return;  // the common case in a big schema: nothing to copy
     std::vector<Change> changes;  // changes that the engine may need a rebuild for
+    std::vector<Change> index_changes;
     std::vector<std::pair<std::string, std::string>> renamed;
-    // The live table as the column renames leave it; copied only when there is one.
+    // The live table as the renames leave it; copied only when there is one.
     std::optional<Table> renamed_live;
+    auto renaming = [&]() -> Table& {
+      if (!renamed_live) renamed_live = live_in;
+      return *renamed_live;
+    };
     for (const auto& c : desired.columns) {
-      const Table& current = renamed_live ? *renamed_live : live_in;
-      if (current.find_column(c.name) == nullptr && c.renamed_from &&
-          current.find_column(*c.renamed_from) != nullptr &&
-          desired.find_column(*c.renamed_from) == nullptr) {
-        if (!renamed_live) renamed_live = live_in;
+      if (renames_column(renamed_live ? *renamed_live : live_in, desired, c)) {
         changes.emplace_back(RenameColumn{t, *c.renamed_from, c.name});
         renamed.emplace_back(c.name, *c.renamed_from);
-        renamed_live->find_column(*c.renamed_from)->name = c.name;
+        renaming().find_column(*c.renamed_from)->name = c.name;
         rename_in_constraints(*renamed_live, *c.renamed_from, c.name);
       }
     }
+    if (!tables_renamed_.empty() || !columns_renamed_.empty()) {
+      for (std::size_t i = 0; i < live_in.foreign_keys.size(); ++i) {
+        auto followed = following_renames((renamed_live ? *renamed_live : live_in).foreign_keys[i]);
+        if (!(followed == live_in.foreign_keys[i])) renaming().foreign_keys[i] = followed;
+      }
+    }
+    if (old_name) rename_default_names(renaming(), desired, *old_name, changes, index_changes);
     const Table& live = renamed_live ? *renamed_live : live_in;
     for (const auto& c : live.columns)
       if (desired.find_column(c.name) == nullptr) changes.emplace_back(DropColumn{t, c});
@@ -363,7 +441,6 @@ class Differ {
     for (const auto& c : changes)
       if (!renderer_.supports_in_place(c, live_in)) rebuild = true;
 
-    std::vector<Change> index_changes;
     std::vector<state::Index> kept;
     diff_named(
         live.indexes, desired.indexes,
@@ -379,14 +456,32 @@ class Differ {
       Table to = desired;
       to.indexes = kept;
       to.partitions.clear();
+      // The table as the rebuild finds it: tables it references already carry their new names
+      // (a table rename runs first, and the database follows it in the references).
       Table from = live_in;
+      for (auto& fk : from.foreign_keys) {
+        if (auto r = tables_renamed_.find(fk.ref_table); r != tables_renamed_.end()) fk.ref_table = r->second;
+        if (fk.ref_table == desired.name) continue;  // its own columns are renamed by the rebuild
+        for (auto& col : fk.ref_columns)
+          if (auto c = columns_renamed_.find({fk.ref_table, col}); c != columns_renamed_.end())
+            col = c->second;
+      }
       from.partitions.clear();
       // Both shapes rebuild only the indexes that stay; dropped and new ones are their own
-      // steps, so undoing the rebuild does not recreate an index another step recreates.
+      // steps, so undoing the rebuild does not recreate an index another step recreates. An
+      // index renamed with its table is rebuilt under its new name, not renamed on its own.
+      std::map<std::string, std::string> index_renames;
+      for (const auto& c : index_changes)
+        if (const auto* r = std::get_if<RenameIndex>(&c)) index_renames[r->index.name] = r->to;
+      std::erase_if(index_changes,
+                    [](const Change& c) { return std::holds_alternative<RenameIndex>(c); });
       from.indexes.clear();
-      for (const auto& i : live_in.indexes)
-        if (std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return k.name == i.name; }))
+      for (const auto& i : live_in.indexes) {
+        auto r = index_renames.find(i.name);
+        const std::string& now = r == index_renames.end() ? i.name : r->second;
+        if (std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return k.name == now; }))
           from.indexes.push_back(i);
+      }
       out_.emplace_back(RebuildTable{from, to, renamed, std::nullopt, {}});
     } else {
       for (auto& c : changes) out_.push_back(std::move(c));
@@ -407,6 +502,67 @@ class Differ {
     }
     if (live.comment != desired.comment)
       out_.emplace_back(SetTableComment{t, live.comment, desired.comment});
+  }
+
+  /// After a table rename: constraints and indexes named by default after the old table name
+  /// ("users_email_key") whose desired twin has the default name after the new one
+  /// ("accounts_email_key") and the same definition are renamed, not dropped and built again.
+  /// Nothing else is taken for a rename.
+  void rename_default_names(Table& live, const Table& desired,
+                                   const state::QualifiedName& old_name,
+                                   std::vector<Change>& changes,
+                                   std::vector<Change>& index_changes) {
+    const std::string old_prefix = old_name.name + "_";
+    const std::string new_prefix = desired.name.name + "_";
+    if (old_prefix == new_prefix) return;
+    const auto& t = desired.name;
+    // The new name of `name` when it follows the old table name and `wanted` (the desired
+    // object of that name, if any) is `item` renamed.
+    auto twin = [&](const auto& item, const auto* wanted) -> std::optional<std::string> {
+      if (!item.name.starts_with(old_prefix) || wanted == nullptr) return std::nullopt;
+      auto renamed = item;
+      renamed.name = wanted->name;
+      if (!(renamed == *wanted)) return std::nullopt;
+      return wanted->name;
+    };
+    auto new_name = [&](const std::string& name) {
+      return new_prefix + name.substr(std::min(name.size(), old_prefix.size()));
+    };
+    auto find = [](const auto& list, const std::string& name) {
+      auto it = std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.name == name; });
+      return it == list.end() ? nullptr : &*it;
+    };
+    auto rename_all = [&](auto& list, const auto& wanted_list) {
+      for (auto& item : list) {
+        if (find(list, new_name(item.name)) != nullptr) continue;  // the name is taken
+        auto to = twin(item, find(wanted_list, new_name(item.name)));
+        if (!to) continue;
+        names_renamed_[{t, item.name}] = *to;
+        if constexpr (std::is_same_v<std::decay_t<decltype(item)>, state::Index>) {
+          index_changes.emplace_back(RenameIndex{t, item, *to});
+        } else {
+          changes.emplace_back(RenameConstraint{t, item.name, *to});
+        }
+        item.name = *to;
+      }
+      std::sort(list.begin(), list.end(),
+                [](const auto& a, const auto& b) { return a.name < b.name; });
+    };
+    if (live.primary_key && desired.primary_key &&
+        live.primary_key->name.starts_with(old_prefix) &&
+        desired.primary_key->name == new_name(live.primary_key->name)) {
+      auto renamed = *live.primary_key;
+      renamed.name = desired.primary_key->name;
+      if (renamed == *desired.primary_key) {
+        names_renamed_[{t, live.primary_key->name}] = renamed.name;
+        changes.emplace_back(RenameConstraint{t, live.primary_key->name, renamed.name});
+        live.primary_key = renamed;
+      }
+    }
+    rename_all(live.uniques, desired.uniques);
+    rename_all(live.foreign_keys, desired.foreign_keys);
+    rename_all(live.checks, desired.checks);
+    rename_all(live.indexes, desired.indexes);
   }
 
   static void rename_in_constraints(Table& table, const std::string& from, const std::string& to) {
@@ -470,6 +626,11 @@ class Differ {
   std::optional<
       std::unordered_map<std::string, std::vector<std::pair<const Table*, const Column*>>>>
       columns_of_type_;
+  std::map<state::QualifiedName, state::QualifiedName> tables_renamed_;  ///< old -> new
+  /// (table under its new name, old constraint or index name) -> new name
+  std::map<std::pair<state::QualifiedName, std::string>, std::string> names_renamed_;
+  /// (table under its new name, old column name) -> new column name
+  std::map<std::pair<state::QualifiedName, std::string>, std::string> columns_renamed_;
 };
 
 std::string Differ::enum_type_name(const state::QualifiedName& n) { return state::type_name(n); }

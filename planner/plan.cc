@@ -96,6 +96,8 @@ constexpr int kRank[] = {
     81,  // SetViewComment
     44,  // RebuildTable
     65,  // ValidateConstraint: after every constraint is added, each in its own transaction
+    9,   // RenameConstraint: with the renames of its table and columns
+    9,   // RenameIndex
 };
 static_assert(std::size(kRank) == std::variant_size_v<Change>);
 
@@ -146,6 +148,8 @@ std::string sort_key(const Change& change) {
           [](const SetViewComment& c) { return c.view.str(); },
           [](const RebuildTable& c) { return c.to.name.str(); },
           [](const ValidateConstraint& c) { return c.table.str() + "\x1f" + c.name; },
+          [](const RenameConstraint& c) { return c.table.str() + "\x1f" + c.from; },
+          [](const RenameIndex& c) { return c.table.str() + "\x1f" + c.index.name; },
       },
       change);
 }
@@ -308,6 +312,8 @@ std::optional<QualifiedName> table_of(const Change& change) {
           [](const DropIndex& c) -> std::optional<QualifiedName> { return c.table; },
           [](const RebuildTable& c) -> std::optional<QualifiedName> { return c.from.name; },
           [](const ValidateConstraint& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const RenameConstraint& c) -> std::optional<QualifiedName> { return c.table; },
+          [](const RenameIndex& c) -> std::optional<QualifiedName> { return c.table; },
           [](const auto&) -> std::optional<QualifiedName> { return std::nullopt; },
       },
       change);

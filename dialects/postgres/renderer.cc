@@ -540,6 +540,14 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
           [](const RebuildTable&) -> std::vector<Statement> {
             throw std::logic_error("PostgreSQL alters tables in place; no rebuild is planned");
           },
+          [](const RenameConstraint& c) -> std::vector<Statement> {
+            return {{alter(c.table) + "RENAME CONSTRAINT " + quote_ident(c.from) + " TO " +
+                     quote_ident(c.to)}};
+          },
+          [](const RenameIndex& c) -> std::vector<Statement> {
+            return {{"ALTER INDEX " + qualified({c.table.schema, c.index.name}) + " RENAME TO " +
+                     quote_ident(c.to)}};
+          },
           [](const ValidateConstraint& c) -> std::vector<Statement> {
             return {{alter(c.table) + "VALIDATE CONSTRAINT " + quote_ident(c.name)}};
           },

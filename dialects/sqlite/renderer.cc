@@ -270,6 +270,7 @@ bool Renderer::supports_in_place(const planner::Change& change, const state::Tab
           [](const planner::RenameTable&) { return true; },
           [](const planner::CreateIndex&) { return true; },
           [](const planner::DropIndex&) { return true; },
+          [](const planner::RenameIndex&) { return true; },
           [](const auto&) { return false; },
       },
       change);
@@ -299,6 +300,14 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
           [&](const DropUnique& c) { return unsupported(c); },
           [&](const AddCheck& c) { return unsupported(c); },
           [&](const ValidateConstraint& c) { return unsupported(c); },
+          // Constraints live in the table's definition: renaming one rebuilds the table.
+          [&](const RenameConstraint& c) { return unsupported(c); },
+          [](const RenameIndex& c) -> std::vector<Statement> {
+            // No ALTER INDEX ... RENAME: built again under the new name.
+            state::Index renamed = c.index;
+            renamed.name = c.to;
+            return {{"DROP INDEX " + q(c.index.name)}, {index_sql(c.table.name, renamed)}};
+          },
           [&](const DropCheck& c) { return unsupported(c); },
           [&](const AddForeignKey& c) { return unsupported(c); },
           [&](const DropForeignKey& c) { return unsupported(c); },
@@ -489,6 +498,11 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
                  },
                  [&](const planner::DropColumn&) {
                    out.push_back({Hazard::TableRewrite, "SQLite rewrites the table to drop a column"});
+                 },
+                 [&](const planner::RenameIndex&) {
+                   out.push_back({Hazard::BlocksWrites,
+                                  "SQLite cannot rename an index: it is built again under its new "
+                                  "name, and writes wait meanwhile"});
                  },
                  [&](const planner::CreateIndex& c) {
                    if (!c.table_is_new)

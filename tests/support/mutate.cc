@@ -96,7 +96,8 @@ class Mutator {
         &Mutator::add_index, &Mutator::drop_index, &Mutator::add_unique, &Mutator::drop_unique,
         &Mutator::add_check, &Mutator::drop_check, &Mutator::add_foreign_key,
         &Mutator::drop_foreign_key, &Mutator::add_table, &Mutator::drop_table,
-        &Mutator::rename_table, &Mutator::add_generated_column, &Mutator::change_primary_key};
+        &Mutator::rename_table, &Mutator::rename_table_and_its_names,
+        &Mutator::add_generated_column, &Mutator::change_primary_key};
     if (o_.enums) {
       edits.push_back(&Mutator::add_enum_value);
       edits.push_back(&Mutator::remove_enum_value);
@@ -227,10 +228,15 @@ class Mutator {
   bool change_default() {
     auto& t = random_table();
     std::vector<Column*> candidates;
-    for (auto& c : t.columns)
-      if (!c.generated && c.identity == state::Identity::None &&
+    for (auto& c : t.columns) {
+      // Not a foreign key's column: a default would point existing rows at a missing row.
+      bool in_fk = std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const auto& f) {
+        return std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end();
+      });
+      if (!in_fk && !c.generated && c.identity == state::Identity::None &&
           (c.type == "integer" || c.type == "bigint" || c.type == "text" || c.type == "boolean"))
         candidates.push_back(&c);
+    }
     if (candidates.empty()) return false;
     auto& c = *pick(candidates, rng_);
     if (c.default_sql) {
@@ -436,6 +442,50 @@ class Mutator {
     node.mapped().renamed_from = old;
     note("rename table " + old.name + " to " + node.key().name);
     s_.tables.insert(std::move(node));
+    return true;
+  }
+
+  /// Renames a table that other tables may reference, with its constraints and indexes named
+  /// after it ("t_email_key" -> "t_n1_email_key"), as default names follow a renamed table.
+  bool rename_table_and_its_names() {
+    std::vector<QualifiedName> candidates;
+    for (const auto& [name, t] : s_.tables) {
+      bool in_view = std::any_of(s_.views.begin(), s_.views.end(),
+                                 [&](const auto& v) { return mentions(v.second.sql, name.name); });
+      if (!in_view && !t.renamed_from && !t.partition_by) candidates.push_back(name);
+    }
+    if (candidates.empty()) return false;
+    const auto old = pick(candidates, rng_);
+    const auto renamed = QualifiedName{old.schema, fresh(old.name + "_n")};
+    const std::string from = old.name + "_";
+    const std::string to = renamed.name + "_";
+    constexpr std::size_t kMaxName = 63;
+    Table t = s_.tables.at(old);
+    bool fits = true;
+    auto rename = [&](std::string& n) {
+      if (!n.starts_with(from)) return;
+      n = to + n.substr(from.size());
+      fits = fits && n.size() <= kMaxName;
+    };
+    auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
+    if (t.primary_key) rename(t.primary_key->name);
+    for (auto& u : t.uniques) rename(u.name);
+    for (auto& f : t.foreign_keys) rename(f.name);
+    for (auto& c : t.checks) rename(c.name);
+    for (auto& i : t.indexes) rename(i.name);
+    if (!fits) return false;
+    std::sort(t.uniques.begin(), t.uniques.end(), by_name);
+    std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
+    std::sort(t.checks.begin(), t.checks.end(), by_name);
+    std::sort(t.indexes.begin(), t.indexes.end(), by_name);
+    t.name = renamed;
+    t.renamed_from = old;
+    s_.tables.erase(old);
+    s_.tables.emplace(renamed, std::move(t));
+    for (auto& [name, other] : s_.tables)
+      for (auto& f : other.foreign_keys)
+        if (f.ref_table == old) f.ref_table = renamed;
+    note("rename table " + old.name + " to " + renamed.name + " with its default names");
     return true;
   }
 

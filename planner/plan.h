@@ -103,7 +103,7 @@ class Renderer {
 
 /// A table's size as the catalogs estimate it (PostgreSQL reltuples and relation size).
 struct TableSize {
-  std::int64_t rows = 0;
+  std::int64_t rows = 0;  ///< estimated; -1 when the engine has no estimate yet
   std::int64_t bytes = 0;
   bool operator==(const TableSize&) const = default;
 };

@@ -78,7 +78,7 @@ std::string to_json(const Plan& plan, const std::string& keel_version) {
     if (s.table) {
       auto table = name_json(*s.table);
       if (s.size) {
-        table["rows"] = s.size->rows;
+        table["rows"] = s.size->rows < 0 ? ordered_json() : ordered_json(s.size->rows);
         table["bytes"] = s.size->bytes;
       }
       step["table"] = table;
@@ -132,7 +132,8 @@ Plan from_json(const std::string& text, const std::string& file_name, std::strin
         const auto& t = s.at("table");
         step.table = read_name(t);
         if (t.contains("rows"))
-          step.size = TableSize{t.at("rows").get<std::int64_t>(), t.at("bytes").get<std::int64_t>()};
+          step.size = TableSize{t.at("rows").is_null() ? -1 : t.at("rows").get<std::int64_t>(),
+                                t.at("bytes").get<std::int64_t>()};
       }
       for (const auto& h : s.at("hazards"))
         step.hazards.push_back({parse_hazard(h.at("kind").get<std::string>()), h.at("why").get<std::string>()});

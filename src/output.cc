@@ -54,6 +54,9 @@ std::string byte_text(std::int64_t bytes) {
 }
 
 std::string size_text(const planner::TableSize& size) {
+  if (size.rows < 0)
+    return "rows not estimated yet (never analyzed)" +
+           (size.bytes > 0 ? ", " + byte_text(size.bytes) : std::string());
   std::string digits = std::to_string(size.rows);
   std::string rows;
   for (std::size_t i = 0; i < digits.size(); ++i) {

@@ -114,9 +114,11 @@ std::map<state::QualifiedName, planner::TableSize> table_sizes(Session& session,
   // Partitions roll up into their parent, which is what plans name.
   const auto rows = session.query(
       "SELECT n.nspname, c.relname,"
-      " CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(greatest(p.reltuples, 0)), 0)"
+      // reltuples is -1 until the table is first vacuumed or analyzed: unknown, not empty.
+      " CASE WHEN c.relkind = 'p' THEN (SELECT CASE WHEN bool_or(p.reltuples < 0) THEN -1"
+      "     ELSE coalesce(sum(p.reltuples), 0) END"
       "   FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhrelid WHERE h.inhparent = c.oid)"
-      "   ELSE greatest(c.reltuples, 0) END::bigint,"
+      "   ELSE greatest(c.reltuples, -1) END::bigint,"
       " CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_total_relation_size(h.inhrelid)), 0)"
       "   FROM pg_inherits h WHERE h.inhparent = c.oid)"
       "   ELSE pg_total_relation_size(c.oid) END::bigint"

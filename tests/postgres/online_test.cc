@@ -356,3 +356,18 @@ TEST_CASE("rollback undoes the statements of a step that an interrupted apply le
   CHECK(t.out.find("stopped  in step 1 after 1 statement(s); backfill of public.items.ticket: 200 "
                    "row(s) filled") != std::string::npos);
 }
+
+TEST_CASE("a table never analyzed has no row estimate, and plans say so rather than 0 rows",
+          "[postgres]") {
+  Online t;
+  t.apply("v1", kItemsV1);
+  t.db->execute_script(
+      "ALTER TABLE items SET (autovacuum_enabled = false);"
+      "CREATE SEQUENCE fill_seq; INSERT INTO items (n) SELECT g FROM generate_series(1, 500) g");
+  const auto v2 = t.dir.write("v2.toml", kItemsV2);
+  REQUIRE(t.keel({"plan", v2}) == 0);
+  CHECK(t.out.find("table public.items: rows not estimated yet (never analyzed), ") !=
+        std::string::npos);
+  REQUIRE(t.keel({"plan", v2, "--format", "json"}) == 0);
+  CHECK(t.out.find(R"("rows": null,)") != std::string::npos);
+}

@@ -103,11 +103,11 @@ class Database {
     (void)table;
     return std::nullopt;
   }
-  /// The catalogs' estimates of the size of each table `settings` manages; empty where the
-  /// engine keeps none. Cheap: one query, no scan.
+  /// The catalogs' estimates of the size of `tables` (those that exist); empty where the engine
+  /// keeps none. Cheap: one query, no scan.
   [[nodiscard]] virtual std::map<state::QualifiedName, planner::TableSize> table_sizes(
-      const state::Settings& settings) {
-    (void)settings;
+      const std::vector<state::QualifiedName>& tables) {
+    (void)tables;
     return {};
   }
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <future>
+#include <set>
 #include <stdexcept>
 
 #include "state/fingerprint.h"
@@ -317,6 +318,15 @@ std::optional<QualifiedName> table_of(const Change& change) {
           [](const auto&) -> std::optional<QualifiedName> { return std::nullopt; },
       },
       change);
+}
+
+std::vector<QualifiedName> tables_to_size(const Plan& plan) {
+  std::set<QualifiedName> out;
+  for (const auto& step : plan.steps) {
+    if (const auto* r = std::get_if<RenameTable>(&step.change)) out.insert(r->from);
+    if (step.table) out.insert(*step.table);
+  }
+  return {out.begin(), out.end()};
 }
 
 void annotate_sizes(Plan& plan, const std::map<QualifiedName, TableSize>& live_sizes) {

@@ -172,6 +172,10 @@ void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
 /// Fills each step's `size` from estimates by table name; steps on tables not listed keep none.
 void annotate_sizes(Plan& plan, const std::map<QualifiedName, TableSize>& sizes);
 
+/// The existing tables whose sizes annotate_sizes uses: those the steps name, by their names
+/// before the plan's renames.
+[[nodiscard]] std::vector<QualifiedName> tables_to_size(const Plan& plan);
+
 /// diff + order + keep_dropped_data, with fingerprints of both schemas.
 [[nodiscard]] Plan make_plan(const state::Schema& live, const state::Schema& desired,
                              const Renderer& renderer);

@@ -192,7 +192,7 @@ int cmd_apply(Context& ctx) {
           "{}); run `keel plan` again",
           plan_file, p.plan.from_fingerprint, live));
     desired_toml = "# applied from saved plan " + plan_file + "\n";
-    if (!p.plan.empty()) planner::annotate_sizes(p.plan, db.table_sizes(p.plan.settings));
+    if (!p.plan.empty()) planner::annotate_sizes(p.plan, db.table_sizes(planner::tables_to_size(p.plan)));
   } else {
     plan_into(p, schema);
     desired_toml = p.desired.text;

@@ -78,7 +78,7 @@ void plan_into(Planned& p, const std::string& schema_path) {
   p.plan.engine = p.db->engine();
   check_backfills(p.plan, *p.db, p.desired);
   // Reviewers see how big each table a step works on is (one catalog query, only for a plan).
-  if (!p.plan.empty()) planner::annotate_sizes(p.plan, p.db->table_sizes(p.desired.schema.settings));
+  if (!p.plan.empty()) planner::annotate_sizes(p.plan, p.db->table_sizes(planner::tables_to_size(p.plan)));
 }
 
 int cmd_validate(Context& ctx) {

@@ -102,15 +102,14 @@ BackfillBatch Backfiller::by_pages(const planner::Backfill& backfill, const Walk
   return batch;
 }
 
-std::map<state::QualifiedName, planner::TableSize> table_sizes(Session& session,
-                                                              const state::Settings& settings) {
-  std::string filter = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')"
-                       " AND n.nspname NOT LIKE 'pg\\_%'";
-  if (!settings.schemas.empty()) {
-    std::string list;
-    for (const auto& s : settings.schemas) list += (list.empty() ? "" : ", ") + quote_literal(s);
-    filter = "n.nspname IN (" + list + ")";
-  }
+std::map<state::QualifiedName, planner::TableSize> table_sizes(
+    Session& session, const std::vector<state::QualifiedName>& tables) {
+  if (tables.empty()) return {};
+  // Only the tables a plan names: sizing files is the costly part, per table.
+  std::string list;
+  for (const auto& t : tables)
+    list += (list.empty() ? "(" : ", (") + quote_literal(t.schema) + ", " + quote_literal(t.name) + ")";
+  const std::string filter = "(n.nspname, c.relname) IN (VALUES " + list + ")";
   // Partitions roll up into their parent, which is what plans name.
   const auto rows = session.query(
       "SELECT n.nspname, c.relname,"

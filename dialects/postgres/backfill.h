@@ -38,9 +38,9 @@ class Backfiller {
   std::map<std::string, Walk> walks_;  ///< by qualified table name
 };
 
-/// reltuples and total relation size of every ordinary and partitioned table in the managed
-/// schemas (a partitioned table's figures are the sum of its partitions).
+/// reltuples and total relation size of those of `tables` that exist, ordinary or partitioned
+/// (a partitioned table's figures are the sum of its partitions).
 [[nodiscard]] std::map<state::QualifiedName, planner::TableSize> table_sizes(
-    Session& session, const state::Settings& settings);
+    Session& session, const std::vector<state::QualifiedName>& tables);
 
 }  // namespace keel::dialects::postgres

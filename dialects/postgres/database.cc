@@ -86,8 +86,8 @@ class PgDatabase final : public Database {
   }
 
   [[nodiscard]] std::map<state::QualifiedName, planner::TableSize> table_sizes(
-      const state::Settings& settings) override {
-    return postgres::table_sizes(session_, settings);
+      const std::vector<state::QualifiedName>& tables) override {
+    return postgres::table_sizes(session_, tables);
   }
 
  private:

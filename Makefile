@@ -40,6 +40,7 @@ help:
 	@echo 'make format  clang-format -i over the tree'
 	@echo 'make tidy    run-clang-tidy with .clang-tidy over the build/ compile database (slow)'
 	@echo 'make bench   Release build in build-bench/, then bench/run.sh: keel vs pg_dump, Alembic, migra'
+	@echo 'make bench-online  Release build in build-bench/, then bench/online/run.sh: pgbench writers during an online apply'
 	@echo 'make clean   remove the build directories'
 
 deps:
@@ -121,6 +122,13 @@ bench: deps
 	cmake --build build-bench -j $(JOBS) --target keel
 	bash bench/setup.sh
 	KEEL='$(CURDIR)/build-bench/keel' bash bench/run.sh
+
+# pgbench writers on a 1,000,000-row table while keel adds a backfilled NOT NULL column and
+# builds an index concurrently (a few minutes); run.sh builds keel Release in build-bench/ itself
+# and writes bench/online/results.md. ONLINE_ROWS=10000000 for the big variant.
+.PHONY: bench-online
+bench-online: deps
+	JOBS=$(JOBS) bash bench/online/run.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -21,7 +21,9 @@ class DatabaseError : public std::runtime_error {
  public:
   explicit DatabaseError(const std::string& what, std::string sqlstate = {},
                          std::string statement = {})
-      : std::runtime_error(what), sqlstate_(std::move(sqlstate)), statement_(std::move(statement)) {}
+      : std::runtime_error(what),
+        sqlstate_(std::move(sqlstate)),
+        statement_(std::move(statement)) {}
   [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
   [[nodiscard]] const std::string& statement() const { return statement_; }
 
@@ -32,9 +34,9 @@ class DatabaseError : public std::runtime_error {
 
 /// What one batch of a backfill did.
 struct BackfillBatch {
-  std::int64_t rows = 0;          ///< rows filled by the batch
+  std::int64_t rows = 0;            ///< rows filled by the batch
   std::vector<std::string> last{};  ///< where the batch ended: the next batch starts after it
-  bool done = false;              ///< no rows were left to visit: nothing was done
+  bool done = false;                ///< no rows were left to visit: nothing was done
 };
 
 /// A live connection to one database. The only place engine handles live.

@@ -38,8 +38,10 @@ class OfflinePostgres final : public Database {
 }  // namespace
 
 std::unique_ptr<Database> offline_database(const std::string& engine) {
-  if (engine == "postgresql") return std::make_unique<OfflinePostgres>();
-  if (engine == "sqlite") return sqlite::open(":memory:");
+  if (engine == "postgresql")
+    return std::make_unique<OfflinePostgres>();
+  if (engine == "sqlite")
+    return sqlite::open(":memory:");
   throw state::UserError(
       fmt::format("unknown engine \"{}\" (expected \"postgresql\" or \"sqlite\")", engine));
 }

@@ -1,14 +1,13 @@
 #include "dialects/revisions.h"
 
-#include <pwd.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "dialects/sql.h"
 
@@ -19,7 +18,9 @@ namespace {
 // as classid 0, objid 1801807212, objsubid 1.
 constexpr long long kAdvisoryKey = 0x6b65656c;
 
-bool is_postgres(const Database& db) { return db.engine() == "postgresql"; }
+bool is_postgres(const Database& db) {
+  return db.engine() == "postgresql";
+}
 
 std::string text_or_null(const std::optional<std::string>& v) {
   return v ? quote_literal(*v) : "NULL";
@@ -44,8 +45,10 @@ std::string os_identity(std::string* user, std::string* host) {
   }
   char buf[256] = {};
   gethostname(buf, sizeof buf - 1);
-  if (user != nullptr) *user = name;
-  if (host != nullptr) *host = buf;
+  if (user != nullptr)
+    *user = name;
+  if (host != nullptr)
+    *host = buf;
   return fmt::format("{}@{} (pid {})", name, buf, getpid());
 }
 
@@ -54,9 +57,9 @@ std::string RevisionStore::table() const {
 }
 
 bool RevisionStore::exists() {
-  auto rows = db_.query(is_postgres(db_)
-                            ? "SELECT to_regclass('keel.revisions') IS NOT NULL"
-                            : "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'keel_revisions'");
+  auto rows = db_.query(
+      is_postgres(db_) ? "SELECT to_regclass('keel.revisions') IS NOT NULL"
+                       : "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'keel_revisions'");
   auto v = cell(rows.at(0), 0);
   return v == "t" || v == "1" || v == "true";
 }
@@ -66,7 +69,8 @@ void RevisionStore::ensure() {
   const std::string meta = pg ? "keel.meta" : "keel_meta";
   db_.begin();
   try {
-    if (pg) db_.execute("CREATE SCHEMA IF NOT EXISTS keel");
+    if (pg)
+      db_.execute("CREATE SCHEMA IF NOT EXISTS keel");
     db_.execute("CREATE TABLE IF NOT EXISTS " + meta +
                 " (key text PRIMARY KEY, value text NOT NULL)");
     db_.execute("INSERT INTO " + meta + " (key, value) VALUES ('format_version', '" +
@@ -108,7 +112,8 @@ void RevisionStore::start(state::Revision& r) {
   try {
     auto rows = db_.query("SELECT coalesce(max(id), 0) + 1 FROM " + table());
     r.id = std::stoll(cell(rows.at(0), 0));
-    if (r.db_user.empty() && is_postgres(db_)) r.db_user = cell(db_.query("SELECT current_user").at(0), 0);
+    if (r.db_user.empty() && is_postgres(db_))
+      r.db_user = cell(db_.query("SELECT current_user").at(0), 0);
     r.status = "applying";
     db_.execute(fmt::format(
         "INSERT INTO {} (id, parent, kind, target, status, db_user, os_user, host, keel_version,"
@@ -128,29 +133,32 @@ void RevisionStore::start(state::Revision& r) {
 
 void RevisionStore::save_progress(const state::Revision& r) {
   const auto progress = state::progress_to_json(r.progress);
-  db_.execute(fmt::format("UPDATE {} SET steps_done = {}, outcomes = {}, progress = {} WHERE id = {}",
-                          table(), r.steps_done, quote_literal(state::outcomes_to_json(r.outcomes)),
-                          progress.empty() ? "NULL" : quote_literal(progress), r.id));
+  db_.execute(
+      fmt::format("UPDATE {} SET steps_done = {}, outcomes = {}, progress = {} WHERE id = {}",
+                  table(), r.steps_done, quote_literal(state::outcomes_to_json(r.outcomes)),
+                  progress.empty() ? "NULL" : quote_literal(progress), r.id));
 }
 
 void RevisionStore::finish(const state::Revision& r) {
-  db_.execute(fmt::format(
-      "UPDATE {} SET status = {}, finished_at = {}, to_fingerprint = {}, error = {},"
-      " after_toml = {}, steps_done = {}, outcomes = {} WHERE id = {}",
-      table(), quote_literal(r.status), quote_literal(r.finished_at),
-      quote_literal(r.to_fingerprint),
-      text_or_null(r.error.empty() ? std::nullopt : std::optional(r.error)),
-      text_or_null(r.after_toml.empty() ? std::nullopt : std::optional(r.after_toml)), r.steps_done,
-      quote_literal(state::outcomes_to_json(r.outcomes)), r.id));
+  db_.execute(
+      fmt::format("UPDATE {} SET status = {}, finished_at = {}, to_fingerprint = {}, error = {},"
+                  " after_toml = {}, steps_done = {}, outcomes = {} WHERE id = {}",
+                  table(), quote_literal(r.status), quote_literal(r.finished_at),
+                  quote_literal(r.to_fingerprint),
+                  text_or_null(r.error.empty() ? std::nullopt : std::optional(r.error)),
+                  text_or_null(r.after_toml.empty() ? std::nullopt : std::optional(r.after_toml)),
+                  r.steps_done, quote_literal(state::outcomes_to_json(r.outcomes)), r.id));
 }
 
 void RevisionStore::set_status(std::int64_t id, const std::string& status) {
-  db_.execute(fmt::format("UPDATE {} SET status = {} WHERE id = {}", table(), quote_literal(status), id));
+  db_.execute(
+      fmt::format("UPDATE {} SET status = {} WHERE id = {}", table(), quote_literal(status), id));
 }
 
 std::vector<state::Revision> RevisionStore::select(const std::string& where) {
   std::vector<state::Revision> out;
-  if (!exists()) return out;
+  if (!exists())
+    return out;
   auto rows = db_.query(
       "SELECT id, parent, kind, target, status, db_user, os_user, host, keel_version, started_at,"
       " finished_at, from_fingerprint, to_fingerprint, desired_toml, after_toml, plan_json,"
@@ -160,9 +168,11 @@ std::vector<state::Revision> RevisionStore::select(const std::string& where) {
   for (const auto& row : rows) {
     state::Revision r;
     r.id = std::stoll(cell(row, 0));
-    if (row[1]) r.parent = std::stoll(*row[1]);
+    if (row[1])
+      r.parent = std::stoll(*row[1]);
     r.kind = cell(row, 2);
-    if (row[3]) r.target = std::stoll(*row[3]);
+    if (row[3])
+      r.target = std::stoll(*row[3]);
     r.status = cell(row, 4);
     r.db_user = cell(row, 5);
     r.os_user = cell(row, 6);
@@ -185,23 +195,27 @@ std::vector<state::Revision> RevisionStore::select(const std::string& where) {
 }
 
 int RevisionStore::format_version() {
-  auto rows = db_.query(std::string("SELECT value FROM ") +
-                        (is_postgres(db_) ? "keel.meta" : "keel_meta") +
-                        " WHERE key = 'format_version'");
+  auto rows =
+      db_.query(std::string("SELECT value FROM ") + (is_postgres(db_) ? "keel.meta" : "keel_meta") +
+                " WHERE key = 'format_version'");
   return rows.empty() ? 1 : std::stoi(cell(rows.at(0), 0));
 }
 
-std::vector<state::Revision> RevisionStore::list() { return select(""); }
+std::vector<state::Revision> RevisionStore::list() {
+  return select("");
+}
 
 std::optional<state::Revision> RevisionStore::get(std::int64_t id) {
   auto rows = select("WHERE id = " + std::to_string(id));
-  if (rows.empty()) return std::nullopt;
+  if (rows.empty())
+    return std::nullopt;
   return rows.front();
 }
 
 std::vector<std::string> RevisionStore::kept_objects(std::chrono::milliseconds age) {
   std::vector<std::string> out;
-  if (!exists()) return out;
+  if (!exists())
+    return out;
   auto rows = db_.query(
       is_postgres(db_)
           ? fmt::format("SELECT object FROM keel.kept WHERE dropped_at <= now() - interval '{} "
@@ -210,7 +224,8 @@ std::vector<std::string> RevisionStore::kept_objects(std::chrono::milliseconds a
           : fmt::format("SELECT object FROM keel_kept WHERE dropped_at <= datetime('now', '-{} "
                         "seconds') ORDER BY object",
                         age.count() / 1000));
-  for (const auto& row : rows) out.push_back(cell(row, 0));
+  for (const auto& row : rows)
+    out.push_back(cell(row, 0));
   return out;
 }
 
@@ -230,9 +245,11 @@ void RevisionStore::purge(const std::vector<std::string>& objects) {
 }
 
 std::optional<std::int64_t> RevisionStore::latest_id() {
-  if (!exists()) return std::nullopt;
+  if (!exists())
+    return std::nullopt;
   auto rows = db_.query("SELECT max(id) FROM " + table());
-  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  if (rows.empty() || !rows[0][0])
+    return std::nullopt;
   return std::stoll(*rows[0][0]);
 }
 
@@ -252,7 +269,8 @@ ApplyLock::ApplyLock(Database& db, std::chrono::milliseconds wait) : db_(db) {
 }
 
 ApplyLock::~ApplyLock() {
-  if (!held_) return;
+  if (!held_)
+    return;
   try {
     if (is_postgres(db_)) {
       (void)db_.query(fmt::format("SELECT pg_advisory_unlock({})", kAdvisoryKey));
@@ -290,9 +308,9 @@ bool ApplyLock::try_take() {
       }
       db_.execute("DELETE FROM keel_lock WHERE id = 1");
     }
-    db_.execute(fmt::format("INSERT INTO keel_lock (id, holder, host, pid, since) VALUES (1, {}, {}, {}, {})",
-                            quote_literal(me), quote_literal(host), getpid(),
-                            quote_literal(state::now_iso8601())));
+    db_.execute(fmt::format(
+        "INSERT INTO keel_lock (id, holder, host, pid, since) VALUES (1, {}, {}, {}, {})",
+        quote_literal(me), quote_literal(host), getpid(), quote_literal(state::now_iso8601())));
     db_.commit();
     return true;
   } catch (...) {
@@ -310,13 +328,15 @@ std::string ApplyLock::holder() {
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = {}"
         " AND l.objsubid = 1",
         kAdvisoryKey));
-    if (rows.empty()) return "a session that just released it";
+    if (rows.empty())
+      return "a session that just released it";
     return fmt::format("server pid {}, user \"{}\" from {}, \"{}\", connected since {}",
                        cell(rows[0], 0), cell(rows[0], 1), cell(rows[0], 2), cell(rows[0], 3),
                        cell(rows[0], 4));
   }
   auto rows = db_.query("SELECT holder, since FROM keel_lock WHERE id = 1");
-  if (rows.empty()) return "a process that just released it";
+  if (rows.empty())
+    return "a process that just released it";
   return fmt::format("{} since {}", cell(rows[0], 0), cell(rows[0], 1));
 }
 

@@ -31,8 +31,8 @@ class RevisionStore {
   /// Inserts `revision` with the next id (set on it) and status "applying", in its own
   /// transaction, so an interrupted apply is visible afterwards.
   void start(state::Revision& revision);
-  /// Saves progress (steps_done, outcomes, progress); call inside the transaction that ran the steps so
-  /// both commit together.
+  /// Saves progress (steps_done, outcomes, progress); call inside the transaction that ran the
+  /// steps so both commit together.
   void save_progress(const state::Revision& revision);
   /// Saves the final status, error, finish time and after-state.
   void finish(const state::Revision& revision);

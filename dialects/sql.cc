@@ -218,11 +218,16 @@ std::string qualified(const state::QualifiedName& name) {
 
 std::string fk_action_sql(state::FkAction action) {
   switch (action) {
-    case state::FkAction::NoAction: return "NO ACTION";
-    case state::FkAction::Restrict: return "RESTRICT";
-    case state::FkAction::Cascade: return "CASCADE";
-    case state::FkAction::SetNull: return "SET NULL";
-    case state::FkAction::SetDefault: return "SET DEFAULT";
+    case state::FkAction::NoAction:
+      return "NO ACTION";
+    case state::FkAction::Restrict:
+      return "RESTRICT";
+    case state::FkAction::Cascade:
+      return "CASCADE";
+    case state::FkAction::SetNull:
+      return "SET NULL";
+    case state::FkAction::SetDefault:
+      return "SET DEFAULT";
   }
   return "NO ACTION";
 }

@@ -14,13 +14,25 @@ namespace keel::planner {
 using state::QualifiedName;
 
 /// A schema that desired objects live in but the database lacks (`CREATE SCHEMA IF NOT EXISTS`).
-struct CreateSchema { std::string name{}; };
+struct CreateSchema {
+  std::string name{};
+};
 /// Drops a schema created by CreateSchema (only ever the reverse of one; fails unless empty).
-struct DropSchema { std::string name{}; };
-struct CreateExtension { state::Extension extension{}; };
-struct DropExtension { state::Extension extension{}; };
-struct CreateEnum { state::Enum enumeration{}; };
-struct DropEnum { state::Enum enumeration{}; };
+struct DropSchema {
+  std::string name{};
+};
+struct CreateExtension {
+  state::Extension extension{};
+};
+struct DropExtension {
+  state::Extension extension{};
+};
+struct CreateEnum {
+  state::Enum enumeration{};
+};
+struct DropEnum {
+  state::Enum enumeration{};
+};
 /// `ALTER TYPE ... ADD VALUE v BEFORE/AFTER neighbour`; `from` and `to` are the whole enum.
 struct AddEnumValue {
   state::Enum from{};
@@ -28,7 +40,7 @@ struct AddEnumValue {
   std::string value{};
   std::optional<std::string> before{};
   std::optional<std::string> after{};
-  std::vector<std::pair<QualifiedName, state::Column>> users{};  ///< for the reverse type swap
+  std::vector<std::pair<QualifiedName, state::Column>> users{};   ///< for the reverse type swap
   std::vector<std::pair<QualifiedName, state::Index>> indexes{};  ///< for the reverse type swap
   std::vector<std::pair<QualifiedName, state::Check>> checks{};   ///< for the reverse type swap
 };
@@ -45,7 +57,10 @@ struct ReplaceEnum {
 };
 /// Creates a table with its columns, primary key, unique constraints, checks and (where the
 /// engine cannot add them later) foreign keys. Indexes and partitions are separate changes.
-struct CreateTable { state::Table table{}; bool with_foreign_keys = false; };
+struct CreateTable {
+  state::Table table{};
+  bool with_foreign_keys = false;
+};
 /// `keep_as`: when set, the table is moved aside under this name (in the engine's trash area)
 /// instead of being dropped, so that rollback can bring it back with its rows.
 struct DropTable {
@@ -53,8 +68,14 @@ struct DropTable {
   bool with_foreign_keys = false;
   std::optional<std::string> keep_as{};
 };
-struct RenameTable { QualifiedName from{}; QualifiedName to{}; };
-struct AddColumn { QualifiedName table{}; state::Column column{}; };
+struct RenameTable {
+  QualifiedName from{};
+  QualifiedName to{};
+};
+struct AddColumn {
+  QualifiedName table{};
+  state::Column column{};
+};
 /// `keep_as`: when set, the column's values are copied with the table's primary key
 /// (`key`) into a side table of that name before the drop, so rollback can restore them.
 struct DropColumn {
@@ -63,16 +84,40 @@ struct DropColumn {
   std::optional<std::string> keep_as{};
   std::vector<std::string> key{};
 };
-struct RenameColumn { QualifiedName table{}; std::string from{}; std::string to{}; };
+struct RenameColumn {
+  QualifiedName table{};
+  std::string from{};
+  std::string to{};
+};
 /// Any change of a column's definition: type, default, nullability, identity, generated
 /// expression, collation or comment. The dialect renders only the parts that differ.
-struct AlterColumn { QualifiedName table{}; state::Column from{}; state::Column to{}; };
+struct AlterColumn {
+  QualifiedName table{};
+  state::Column from{};
+  state::Column to{};
+};
 /// `partitioned`: the table is a partitioned parent, whose indexes cannot be built
 /// concurrently (the same flag on the unique, index and drop kinds below).
-struct AddPrimaryKey { QualifiedName table{}; state::PrimaryKey key{}; bool partitioned = false; };
-struct DropPrimaryKey { QualifiedName table{}; state::PrimaryKey key{}; bool partitioned = false; };
-struct AddUnique { QualifiedName table{}; state::UniqueConstraint unique{}; bool partitioned = false; };
-struct DropUnique { QualifiedName table{}; state::UniqueConstraint unique{}; bool partitioned = false; };
+struct AddPrimaryKey {
+  QualifiedName table{};
+  state::PrimaryKey key{};
+  bool partitioned = false;
+};
+struct DropPrimaryKey {
+  QualifiedName table{};
+  state::PrimaryKey key{};
+  bool partitioned = false;
+};
+struct AddUnique {
+  QualifiedName table{};
+  state::UniqueConstraint unique{};
+  bool partitioned = false;
+};
+struct DropUnique {
+  QualifiedName table{};
+  state::UniqueConstraint unique{};
+  bool partitioned = false;
+};
 /// `not_valid`: added without checking existing rows; a ValidateConstraint step follows.
 struct AddForeignKey {
   QualifiedName table{};
@@ -80,9 +125,20 @@ struct AddForeignKey {
   bool table_is_new = false;
   bool not_valid = false;
 };
-struct DropForeignKey { QualifiedName table{}; state::ForeignKey key{}; bool table_is_new = false; };
-struct AddCheck { QualifiedName table{}; state::Check check{}; bool not_valid = false; };
-struct DropCheck { QualifiedName table{}; state::Check check{}; };
+struct DropForeignKey {
+  QualifiedName table{};
+  state::ForeignKey key{};
+  bool table_is_new = false;
+};
+struct AddCheck {
+  QualifiedName table{};
+  state::Check check{};
+  bool not_valid = false;
+};
+struct DropCheck {
+  QualifiedName table{};
+  state::Check check{};
+};
 /// `table_is_new` lets the dialect build the index plainly inside the creating transaction.
 struct CreateIndex {
   QualifiedName table{};
@@ -96,10 +152,20 @@ struct DropIndex {
   bool table_is_new = false;
   bool partitioned = false;
 };
-struct AddPartition { QualifiedName table{}; state::Partition partition{}; };
-struct DropPartition { QualifiedName table{}; state::Partition partition{}; };
-struct CreateView { state::View view{}; };
-struct DropView { state::View view{}; };
+struct AddPartition {
+  QualifiedName table{};
+  state::Partition partition{};
+};
+struct DropPartition {
+  QualifiedName table{};
+  state::Partition partition{};
+};
+struct CreateView {
+  state::View view{};
+};
+struct DropView {
+  state::View view{};
+};
 struct SetTableComment {
   QualifiedName table{};
   std::optional<std::string> from{};
@@ -154,13 +220,14 @@ struct RenameIndex {
   std::string to{};
 };
 
-using Change = std::variant<CreateSchema, DropSchema, CreateExtension, DropExtension, CreateEnum, DropEnum, AddEnumValue,
-                            ReplaceEnum, CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
-                            RenameColumn, AlterColumn, AddPrimaryKey, DropPrimaryKey, AddUnique,
-                            DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck,
-                            CreateIndex, DropIndex, AddPartition, DropPartition, CreateView,
-                            DropView, SetTableComment, SetEnumComment, SetViewComment,
-                            RebuildTable, ValidateConstraint, RenameConstraint, RenameIndex>;
+using Change =
+    std::variant<CreateSchema, DropSchema, CreateExtension, DropExtension, CreateEnum, DropEnum,
+                 AddEnumValue, ReplaceEnum, CreateTable, DropTable, RenameTable, AddColumn,
+                 DropColumn, RenameColumn, AlterColumn, AddPrimaryKey, DropPrimaryKey, AddUnique,
+                 DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, CreateIndex,
+                 DropIndex, AddPartition, DropPartition, CreateView, DropView, SetTableComment,
+                 SetEnumComment, SetViewComment, RebuildTable, ValidateConstraint, RenameConstraint,
+                 RenameIndex>;
 
 /// The change that undoes `change`.
 [[nodiscard]] Change invert(const Change& change);

@@ -20,7 +20,8 @@ using state::Table;
 template <class T, class Key>
 std::map<std::string, const T*> by_name(const std::vector<T>& items, Key key) {
   std::map<std::string, const T*> out;
-  for (const auto& item : items) out.emplace(key(item), &item);
+  for (const auto& item : items)
+    out.emplace(key(item), &item);
   return out;
 }
 
@@ -32,11 +33,13 @@ void diff_named(const std::vector<T>& live, const std::vector<T>& desired, Drop 
   auto desired_map = by_name(desired, name);
   for (const auto& [n, l] : live_map) {
     auto it = desired_map.find(n);
-    if (it == desired_map.end() || !(*it->second == *l)) drop(*l);
+    if (it == desired_map.end() || !(*it->second == *l))
+      drop(*l);
   }
   for (const auto& [n, d] : desired_map) {
     auto it = live_map.find(n);
-    if (it == live_map.end() || !(*it->second == *d)) add(*d);
+    if (it == live_map.end() || !(*it->second == *d))
+      add(*d);
   }
 }
 
@@ -92,7 +95,8 @@ std::set<std::string> words_of(const std::string& sql) {
       cur.clear();
     }
   }
-  if (!cur.empty()) words.insert(cur);
+  if (!cur.empty())
+    words.insert(cur);
   return words;
 }
 
@@ -123,15 +127,22 @@ class Differ {
   /// Schemas that desired objects need and no live object is in; the default schema and
   /// engines without schemas are left alone.
   void diff_schemas() {
-    if (!caps_.schemas) return;
+    if (!caps_.schemas)
+      return;
     std::set<std::string> live;
     std::set<std::string> wanted;
-    for (const auto& [n, t] : live_.tables) live.insert(n.schema);
-    for (const auto& [n, e] : live_.enums) live.insert(n.schema);
-    for (const auto& [n, v] : live_.views) live.insert(n.schema);
-    for (const auto& [n, t] : desired_.tables) wanted.insert(n.schema);
-    for (const auto& [n, e] : desired_.enums) wanted.insert(n.schema);
-    for (const auto& [n, v] : desired_.views) wanted.insert(n.schema);
+    for (const auto& [n, t] : live_.tables)
+      live.insert(n.schema);
+    for (const auto& [n, e] : live_.enums)
+      live.insert(n.schema);
+    for (const auto& [n, v] : live_.views)
+      live.insert(n.schema);
+    for (const auto& [n, t] : desired_.tables)
+      wanted.insert(n.schema);
+    for (const auto& [n, e] : desired_.enums)
+      wanted.insert(n.schema);
+    for (const auto& [n, v] : desired_.views)
+      wanted.insert(n.schema);
     for (const auto& s : wanted)
       if (!live.count(s) && s != desired_.settings.schema && s != "public")
         out_.emplace_back(CreateSchema{s});
@@ -142,14 +153,17 @@ class Differ {
     auto live = by_name(live_.extensions, name);
     auto desired = by_name(desired_.extensions, name);
     for (const auto& [n, e] : live)
-      if (!desired.count(n)) out_.emplace_back(DropExtension{*e});
+      if (!desired.count(n))
+        out_.emplace_back(DropExtension{*e});
     for (const auto& [n, e] : desired)
-      if (!live.count(n)) out_.emplace_back(CreateExtension{*e});
+      if (!live.count(n))
+        out_.emplace_back(CreateExtension{*e});
   }
 
   void diff_enums() {
     for (const auto& [name, e] : live_.enums)
-      if (!desired_.enums.count(name)) out_.emplace_back(DropEnum{e});
+      if (!desired_.enums.count(name))
+        out_.emplace_back(DropEnum{e});
     for (const auto& [name, e] : desired_.enums) {
       auto it = live_.enums.find(name);
       if (it == live_.enums.end()) {
@@ -157,8 +171,10 @@ class Differ {
         continue;
       }
       const auto& l = it->second;
-      if (l.values != e.values) diff_enum_values(l, e);
-      if (l.comment != e.comment) out_.emplace_back(SetEnumComment{name, l.comment, e.comment});
+      if (l.values != e.values)
+        diff_enum_values(l, e);
+      if (l.comment != e.comment)
+        out_.emplace_back(SetEnumComment{name, l.comment, e.comment});
     }
   }
 
@@ -168,7 +184,8 @@ class Differ {
     d.compose();
     bool only_adds = true;
     for (const auto& [value, info] : d.getSes().getSequence())
-      if (info.type == dtl::SES_DELETE) only_adds = false;
+      if (info.type == dtl::SES_DELETE)
+        only_adds = false;
     // A type swap runs after the renames of the plan, and names its columns, indexes and checks
     // as they leave them; added values run before the renames (and are undone after them).
     const bool after_renames = !only_adds;
@@ -179,8 +196,10 @@ class Differ {
     std::map<state::QualifiedName, std::set<std::string>> columns_by_table;
     for (const auto& key : {type, type + "[]"}) {
       auto it = columns_of_type().find(key);
-      if (it == columns_of_type().end()) continue;
-      for (const auto& [table, column] : it->second) columns_by_table[table->name].insert(column->name);
+      if (it == columns_of_type().end())
+        continue;
+      for (const auto& [table, column] : it->second)
+        columns_by_table[table->name].insert(column->name);
     }
     for (const auto& entry : columns_by_table) {
       const std::set<std::string>& columns = entry.second;  // captured below: not a binding
@@ -188,12 +207,14 @@ class Differ {
       // The type changes after the renames of the plan: its steps use the new names.
       const state::QualifiedName tname = after_renames ? renamed_table(entry.first) : entry.first;
       auto now = [&](const std::string& name) {
-        if (!after_renames) return name;
+        if (!after_renames)
+          return name;
         auto it = names_renamed_.find({tname, name});
         return it == names_renamed_.end() ? name : it->second;
       };
       for (const auto& c : table.columns) {
-        if (columns.count(c.name) == 0) continue;
+        if (columns.count(c.name) == 0)
+          continue;
         Column user = c;
         if (auto it = columns_renamed_.find({tname, c.name});
             after_renames && it != columns_renamed_.end())
@@ -207,14 +228,17 @@ class Differ {
       };
       for (const auto& i : table.indexes) {
         bool uses = i.where && reads(*i.where);
-        for (const auto& k : i.keys) uses = uses || (k.expression && reads(*k.expression));
-        if (!uses) continue;
+        for (const auto& k : i.keys)
+          uses = uses || (k.expression && reads(*k.expression));
+        if (!uses)
+          continue;
         state::Index index = i;
         index.name = now(i.name);
         indexes.emplace_back(tname, index);
       }
       for (const auto& c : table.checks) {
-        if (!reads(c.expr)) continue;
+        if (!reads(c.expr))
+          continue;
         state::Check check = c;
         check.name = now(c.name);
         checks.emplace_back(tname, check);
@@ -253,16 +277,19 @@ class Differ {
     if (!columns_of_type_) {
       columns_of_type_.emplace();
       for (const auto& [name, table] : live_.tables)
-        for (const auto& c : table.columns) (*columns_of_type_)[c.type].emplace_back(&table, &c);
+        for (const auto& c : table.columns)
+          (*columns_of_type_)[c.type].emplace_back(&table, &c);
     }
     return *columns_of_type_;
   }
 
   /// The live table that `desired` renames (through `renamed_from`), if any.
   const Table* renamed_source(const Table& desired) const {
-    if (!desired.renamed_from || live_.find_table(desired.name) != nullptr) return nullptr;
+    if (!desired.renamed_from || live_.find_table(desired.name) != nullptr)
+      return nullptr;
     const Table* old = live_.find_table(*desired.renamed_from);
-    if (old == nullptr || desired_.find_table(*desired.renamed_from) != nullptr) return nullptr;
+    if (old == nullptr || desired_.find_table(*desired.renamed_from) != nullptr)
+      return nullptr;
     return old;
   }
 
@@ -283,9 +310,11 @@ class Differ {
         tables_renamed_[old->name] = name;
         live = old;
       }
-      if (live == nullptr) continue;
+      if (live == nullptr)
+        continue;
       for (const auto& c : table.columns)
-        if (renames_column(*live, table, c)) columns_renamed_[{name, *c.renamed_from}] = c.name;
+        if (renames_column(*live, table, c))
+          columns_renamed_[{name, *c.renamed_from}] = c.name;
     }
   }
 
@@ -323,28 +352,33 @@ class Differ {
       }
     }
     for (const auto& [name, table] : live_.tables)
-      if (!desired_.find_table(name) && !renamed_away.count(name)) drop_table(table);
+      if (!desired_.find_table(name) && !renamed_away.count(name))
+        drop_table(table);
   }
 
   void create_table(const Table& table) {
     CreateTable create{table, caps_.foreign_keys_in_create};
     create.table.indexes.clear();
     create.table.partitions.clear();
-    if (!caps_.foreign_keys_in_create) create.table.foreign_keys.clear();
+    if (!caps_.foreign_keys_in_create)
+      create.table.foreign_keys.clear();
     out_.emplace_back(std::move(create));
     for (const auto& index : table.indexes)
       out_.emplace_back(CreateIndex{table.name, index, true});
     if (!caps_.foreign_keys_in_create)
       for (const auto& fk : table.foreign_keys)
         out_.emplace_back(AddForeignKey{table.name, fk, true});
-    for (const auto& p : table.partitions) out_.emplace_back(AddPartition{table.name, p});
+    for (const auto& p : table.partitions)
+      out_.emplace_back(AddPartition{table.name, p});
   }
 
   void drop_table(const Table& live_table) {
     // Its foreign keys are dropped after the renames of the plan, and undone before them.
     Table table = live_table;
-    for (auto& fk : table.foreign_keys) fk = following_renames(fk);
-    for (const auto& p : table.partitions) out_.emplace_back(DropPartition{table.name, p});
+    for (auto& fk : table.foreign_keys)
+      fk = following_renames(fk);
+    for (const auto& p : table.partitions)
+      out_.emplace_back(DropPartition{table.name, p});
     DropTable drop{table, caps_.foreign_keys_in_create};
     drop.table.partitions.clear();
     drop.table.indexes.clear();
@@ -362,18 +396,20 @@ class Differ {
                   const std::optional<state::QualifiedName>& old_name = std::nullopt) {
     const auto& t = desired.name;
     if (live_in.partition_by != desired.partition_by) {
-      throw state::UserError(
-          "table \"" + t.str() + "\": changing partition_by of an existing table is not supported "
-          "(create a new table and move the data, or drop and recreate it)");
+      throw state::UserError("table \"" + t.str() +
+                             "\": changing partition_by of an existing table is not supported "
+                             "(create a new table and move the data, or drop and recreate it)");
     }
-    if (live_in == desired) return;  // the common case in a big schema: nothing to copy
+    if (live_in == desired)
+      return;                     // the common case in a big schema: nothing to copy
     std::vector<Change> changes;  // changes that the engine may need a rebuild for
     std::vector<Change> index_changes;
     std::vector<std::pair<std::string, std::string>> renamed;
     // The live table as the renames leave it; copied only when there is one.
     std::optional<Table> renamed_live;
     auto renaming = [&]() -> Table& {
-      if (!renamed_live) renamed_live = live_in;
+      if (!renamed_live)
+        renamed_live = live_in;
       return *renamed_live;
     };
     for (const auto& c : desired.columns) {
@@ -387,13 +423,16 @@ class Differ {
     if (!tables_renamed_.empty() || !columns_renamed_.empty()) {
       for (std::size_t i = 0; i < live_in.foreign_keys.size(); ++i) {
         auto followed = following_renames((renamed_live ? *renamed_live : live_in).foreign_keys[i]);
-        if (!(followed == live_in.foreign_keys[i])) renaming().foreign_keys[i] = followed;
+        if (!(followed == live_in.foreign_keys[i]))
+          renaming().foreign_keys[i] = followed;
       }
     }
-    if (old_name) rename_default_names(renaming(), desired, *old_name, changes, index_changes);
+    if (old_name)
+      rename_default_names(renaming(), desired, *old_name, changes, index_changes);
     const Table& live = renamed_live ? *renamed_live : live_in;
     for (const auto& c : live.columns)
-      if (desired.find_column(c.name) == nullptr) changes.emplace_back(DropColumn{t, c});
+      if (desired.find_column(c.name) == nullptr)
+        changes.emplace_back(DropColumn{t, c});
     for (const auto& c : desired.columns) {
       const Column* l = live.find_column(c.name);
       if (l == nullptr) {
@@ -405,24 +444,33 @@ class Differ {
     }
     const bool partitioned = desired.partition_by.has_value();
     if (live.primary_key != desired.primary_key) {
-      if (live.primary_key) changes.emplace_back(DropPrimaryKey{t, *live.primary_key, partitioned});
+      if (live.primary_key)
+        changes.emplace_back(DropPrimaryKey{t, *live.primary_key, partitioned});
       if (desired.primary_key)
         changes.emplace_back(AddPrimaryKey{t, *desired.primary_key, partitioned});
     }
     diff_named(
         live.uniques, desired.uniques,
-        [&](const auto& u) { changes.emplace_back(DropUnique{t, u, partitioned}); },
-        [&](const auto& u) { changes.emplace_back(AddUnique{t, u, partitioned}); });
+        [&](const auto& u) {
+          changes.emplace_back(DropUnique{t, u, partitioned});
+        },
+        [&](const auto& u) {
+          changes.emplace_back(AddUnique{t, u, partitioned});
+        });
     // Checks and foreign keys on an existing table are added NOT VALID and validated in a
     // step of their own; one left NOT VALID (by an interrupted apply) is only validated.
     // PostgreSQL cannot add NOT VALID foreign keys to partitioned tables: those are checked
     // as they are added.
     const bool later = caps_.not_valid_constraints && !partitioned;
     auto validate = [&](const std::string& name, const char* what) {
-      if (later) changes.emplace_back(ValidateConstraint{t, name, what});
+      if (later)
+        changes.emplace_back(ValidateConstraint{t, name, what});
     };
     diff_validated(
-        live.checks, desired.checks, [&](const auto& c) { changes.emplace_back(DropCheck{t, c}); },
+        live.checks, desired.checks,
+        [&](const auto& c) {
+          changes.emplace_back(DropCheck{t, c});
+        },
         [&](const auto& c) {
           changes.emplace_back(AddCheck{t, c, later});
           validate(c.name, "check");
@@ -430,7 +478,9 @@ class Differ {
         [&](const auto& c) { validate(c.name, "check"); });
     diff_validated(
         live.foreign_keys, desired.foreign_keys,
-        [&](const auto& f) { changes.emplace_back(DropForeignKey{t, f}); },
+        [&](const auto& f) {
+          changes.emplace_back(DropForeignKey{t, f});
+        },
         [&](const auto& f) {
           changes.emplace_back(AddForeignKey{t, f, false, later});
           validate(f.name, "foreign key");
@@ -439,16 +489,22 @@ class Differ {
 
     bool rebuild = false;
     for (const auto& c : changes)
-      if (!renderer_.supports_in_place(c, live_in)) rebuild = true;
+      if (!renderer_.supports_in_place(c, live_in))
+        rebuild = true;
 
     std::vector<state::Index> kept;
     diff_named(
         live.indexes, desired.indexes,
-        [&](const auto& i) { index_changes.emplace_back(DropIndex{t, i, false, partitioned}); },
-        [&](const auto& i) { index_changes.emplace_back(CreateIndex{t, i, false, partitioned}); });
+        [&](const auto& i) {
+          index_changes.emplace_back(DropIndex{t, i, false, partitioned});
+        },
+        [&](const auto& i) {
+          index_changes.emplace_back(CreateIndex{t, i, false, partitioned});
+        });
     for (const auto& i : desired.indexes) {
       const auto* l = live.find_index(i.name);
-      if (l != nullptr && *l == i) kept.push_back(i);
+      if (l != nullptr && *l == i)
+        kept.push_back(i);
     }
 
     if (rebuild) {
@@ -460,8 +516,10 @@ class Differ {
       // (a table rename runs first, and the database follows it in the references).
       Table from = live_in;
       for (auto& fk : from.foreign_keys) {
-        if (auto r = tables_renamed_.find(fk.ref_table); r != tables_renamed_.end()) fk.ref_table = r->second;
-        if (fk.ref_table == desired.name) continue;  // its own columns are renamed by the rebuild
+        if (auto r = tables_renamed_.find(fk.ref_table); r != tables_renamed_.end())
+          fk.ref_table = r->second;
+        if (fk.ref_table == desired.name)
+          continue;  // its own columns are renamed by the rebuild
         for (auto& col : fk.ref_columns)
           if (auto c = columns_renamed_.find({fk.ref_table, col}); c != columns_renamed_.end())
             col = c->second;
@@ -472,7 +530,8 @@ class Differ {
       // index renamed with its table is rebuilt under its new name, not renamed on its own.
       std::map<std::string, std::string> index_renames;
       for (const auto& c : index_changes)
-        if (const auto* r = std::get_if<RenameIndex>(&c)) index_renames[r->index.name] = r->to;
+        if (const auto* r = std::get_if<RenameIndex>(&c))
+          index_renames[r->index.name] = r->to;
       std::erase_if(index_changes,
                     [](const Change& c) { return std::holds_alternative<RenameIndex>(c); });
       from.indexes.clear();
@@ -484,21 +543,25 @@ class Differ {
       }
       out_.emplace_back(RebuildTable{from, to, renamed, std::nullopt, {}});
     } else {
-      for (auto& c : changes) out_.push_back(std::move(c));
+      for (auto& c : changes)
+        out_.push_back(std::move(c));
     }
-    for (auto& c : index_changes) out_.push_back(std::move(c));
+    for (auto& c : index_changes)
+      out_.push_back(std::move(c));
 
     auto live_parts = live.partitions;
     auto desired_parts = desired.partitions;
     for (const auto& p : live_parts) {
       auto it = std::find_if(desired_parts.begin(), desired_parts.end(),
                              [&](const auto& d) { return d.name == p.name; });
-      if (it == desired_parts.end() || !(*it == p)) out_.emplace_back(DropPartition{t, p});
+      if (it == desired_parts.end() || !(*it == p))
+        out_.emplace_back(DropPartition{t, p});
     }
     for (const auto& p : desired_parts) {
       auto it = std::find_if(live_parts.begin(), live_parts.end(),
                              [&](const auto& l) { return l.name == p.name; });
-      if (it == live_parts.end() || !(*it == p)) out_.emplace_back(AddPartition{t, p});
+      if (it == live_parts.end() || !(*it == p))
+        out_.emplace_back(AddPartition{t, p});
     }
     if (live.comment != desired.comment)
       out_.emplace_back(SetTableComment{t, live.comment, desired.comment});
@@ -508,35 +571,39 @@ class Differ {
   /// ("users_email_key") whose desired twin has the default name after the new one
   /// ("accounts_email_key") and the same definition are renamed, not dropped and built again.
   /// Nothing else is taken for a rename.
-  void rename_default_names(Table& live, const Table& desired,
-                                   const state::QualifiedName& old_name,
-                                   std::vector<Change>& changes,
-                                   std::vector<Change>& index_changes) {
+  void rename_default_names(Table& live, const Table& desired, const state::QualifiedName& old_name,
+                            std::vector<Change>& changes, std::vector<Change>& index_changes) {
     const std::string old_prefix = old_name.name + "_";
     const std::string new_prefix = desired.name.name + "_";
-    if (old_prefix == new_prefix) return;
+    if (old_prefix == new_prefix)
+      return;
     const auto& t = desired.name;
     // The new name of `name` when it follows the old table name and `wanted` (the desired
     // object of that name, if any) is `item` renamed.
     auto twin = [&](const auto& item, const auto* wanted) -> std::optional<std::string> {
-      if (!item.name.starts_with(old_prefix) || wanted == nullptr) return std::nullopt;
+      if (!item.name.starts_with(old_prefix) || wanted == nullptr)
+        return std::nullopt;
       auto renamed = item;
       renamed.name = wanted->name;
-      if (!(renamed == *wanted)) return std::nullopt;
+      if (!(renamed == *wanted))
+        return std::nullopt;
       return wanted->name;
     };
     auto new_name = [&](const std::string& name) {
       return new_prefix + name.substr(std::min(name.size(), old_prefix.size()));
     };
     auto find = [](const auto& list, const std::string& name) {
-      auto it = std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.name == name; });
+      auto it =
+          std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.name == name; });
       return it == list.end() ? nullptr : &*it;
     };
     auto rename_all = [&](auto& list, const auto& wanted_list) {
       for (auto& item : list) {
-        if (find(list, new_name(item.name)) != nullptr) continue;  // the name is taken
+        if (find(list, new_name(item.name)) != nullptr)
+          continue;  // the name is taken
         auto to = twin(item, find(wanted_list, new_name(item.name)));
-        if (!to) continue;
+        if (!to)
+          continue;
         names_renamed_[{t, item.name}] = *to;
         if constexpr (std::is_same_v<std::decay_t<decltype(item)>, state::Index>) {
           index_changes.emplace_back(RenameIndex{t, item, *to});
@@ -548,8 +615,7 @@ class Differ {
       std::sort(list.begin(), list.end(),
                 [](const auto& a, const auto& b) { return a.name < b.name; });
     };
-    if (live.primary_key && desired.primary_key &&
-        live.primary_key->name.starts_with(old_prefix) &&
+    if (live.primary_key && desired.primary_key && live.primary_key->name.starts_with(old_prefix) &&
         desired.primary_key->name == new_name(live.primary_key->name)) {
       auto renamed = *live.primary_key;
       renamed.name = desired.primary_key->name;
@@ -568,14 +634,19 @@ class Differ {
   static void rename_in_constraints(Table& table, const std::string& from, const std::string& to) {
     auto fix = [&](std::vector<std::string>& cols) {
       for (auto& c : cols)
-        if (c == from) c = to;
+        if (c == from)
+          c = to;
     };
-    if (table.primary_key) fix(table.primary_key->columns);
-    for (auto& u : table.uniques) fix(u.columns);
-    for (auto& f : table.foreign_keys) fix(f.columns);
+    if (table.primary_key)
+      fix(table.primary_key->columns);
+    for (auto& u : table.uniques)
+      fix(u.columns);
+    for (auto& f : table.foreign_keys)
+      fix(f.columns);
     for (auto& i : table.indexes) {
       for (auto& k : i.keys)
-        if (!k.expression && k.column == from) k.column = to;
+        if (!k.expression && k.column == from)
+          k.column = to;
       fix(i.include);
     }
   }
@@ -591,11 +662,13 @@ class Differ {
                             [&](const DropTable& a) { touched.insert(a.table.name); },
                             [&](const RebuildTable& a) { touched.insert(a.from.name); },
                             [&](const ReplaceEnum& a) {
-                              for (const auto& [tn, col] : a.users) touched.insert(tn);
+                              for (const auto& [tn, col] : a.users)
+                                touched.insert(tn);
                             },
                             // Its reverse swaps the type, which views reading the column block.
                             [&](const AddEnumValue& a) {
-                              for (const auto& [tn, col] : a.users) touched.insert(tn);
+                              for (const auto& [tn, col] : a.users)
+                                touched.insert(tn);
                             },
                             [](const auto&) {}},
                  c);
@@ -615,7 +688,8 @@ class Differ {
       }
     }
     for (const auto& [name, view] : desired_.views)
-      if (!live_.views.count(name)) out_.emplace_back(CreateView{view});
+      if (!live_.views.count(name))
+        out_.emplace_back(CreateView{view});
   }
 
   const Schema& live_;
@@ -633,7 +707,9 @@ class Differ {
   std::map<std::pair<state::QualifiedName, std::string>, std::string> columns_renamed_;
 };
 
-std::string Differ::enum_type_name(const state::QualifiedName& n) { return state::type_name(n); }
+std::string Differ::enum_type_name(const state::QualifiedName& n) {
+  return state::type_name(n);
+}
 
 }  // namespace
 

@@ -12,33 +12,47 @@ namespace keel::planner {
 
 std::string hazard_name(Hazard hazard) {
   switch (hazard) {
-    case Hazard::DataLoss: return "DATA_LOSS";
-    case Hazard::TableRewrite: return "TABLE_REWRITE";
-    case Hazard::BlocksWrites: return "BLOCKS_WRITES";
-    case Hazard::BlocksReads: return "BLOCKS_READS";
-    case Hazard::LongRunning: return "LONG_RUNNING";
-    case Hazard::NonTransactional: return "NON_TRANSACTIONAL";
-    case Hazard::Irreversible: return "IRREVERSIBLE";
+    case Hazard::DataLoss:
+      return "DATA_LOSS";
+    case Hazard::TableRewrite:
+      return "TABLE_REWRITE";
+    case Hazard::BlocksWrites:
+      return "BLOCKS_WRITES";
+    case Hazard::BlocksReads:
+      return "BLOCKS_READS";
+    case Hazard::LongRunning:
+      return "LONG_RUNNING";
+    case Hazard::NonTransactional:
+      return "NON_TRANSACTIONAL";
+    case Hazard::Irreversible:
+      return "IRREVERSIBLE";
   }
   return "UNKNOWN";
 }
 
 Hazard parse_hazard(const std::string& name) {
-  for (Hazard h : {Hazard::DataLoss, Hazard::TableRewrite, Hazard::BlocksWrites,
-                   Hazard::BlocksReads, Hazard::LongRunning, Hazard::NonTransactional,
-                   Hazard::Irreversible})
-    if (hazard_name(h) == name) return h;
+  for (Hazard h :
+       {Hazard::DataLoss, Hazard::TableRewrite, Hazard::BlocksWrites, Hazard::BlocksReads,
+        Hazard::LongRunning, Hazard::NonTransactional, Hazard::Irreversible})
+    if (hazard_name(h) == name)
+      return h;
   throw std::invalid_argument("unknown hazard \"" + name + "\"");
 }
 
 std::string phase_name(Phase phase) {
   switch (phase) {
-    case Phase::Prepare: return "prepare";
-    case Phase::Drop: return "drop";
-    case Phase::Create: return "create";
-    case Phase::Alter: return "alter";
-    case Phase::Constrain: return "constrain";
-    case Phase::Finish: return "finish";
+    case Phase::Prepare:
+      return "prepare";
+    case Phase::Drop:
+      return "drop";
+    case Phase::Create:
+      return "create";
+    case Phase::Alter:
+      return "alter";
+    case Phase::Constrain:
+      return "constrain";
+    case Phase::Finish:
+      return "finish";
   }
   return "unknown";
 }
@@ -103,11 +117,16 @@ constexpr int kRank[] = {
 static_assert(std::size(kRank) == std::variant_size_v<Change>);
 
 Phase phase_of(int rank) {
-  if (rank < 10) return Phase::Prepare;
-  if (rank < 30) return Phase::Drop;
-  if (rank < 42) return Phase::Create;
-  if (rank < 60) return Phase::Alter;
-  if (rank < 80) return Phase::Constrain;  // NOLINT(readability-magic-numbers)
+  if (rank < 10)
+    return Phase::Prepare;
+  if (rank < 30)
+    return Phase::Drop;
+  if (rank < 42)
+    return Phase::Create;
+  if (rank < 60)
+    return Phase::Alter;
+  if (rank < 80)
+    return Phase::Constrain;  // NOLINT(readability-magic-numbers)
   return Phase::Finish;
 }
 
@@ -121,7 +140,9 @@ std::string sort_key(const Change& change) {
           [](const DropExtension& c) { return c.extension.name; },
           [](const CreateEnum& c) { return c.enumeration.name.str(); },
           [](const DropEnum& c) { return c.enumeration.name.str(); },
-          [](const AddEnumValue&) { return std::string(); },  // keep diff order: each builds on the last
+          [](const AddEnumValue&) {
+            return std::string();
+          },  // keep diff order: each builds on the last
           [](const ReplaceEnum& c) { return c.from.name.str(); },
           [](const CreateTable& c) { return c.table.name.str(); },
           [](const DropTable& c) { return c.table.name.str(); },
@@ -164,21 +185,26 @@ void order_views(std::vector<Change>& changes) {
   auto sort_range = [&](auto is_kind, auto view_of, bool reverse) {
     std::vector<std::size_t> idx;
     for (std::size_t i = 0; i < changes.size(); ++i)
-      if (is_kind(changes[i])) idx.push_back(i);
+      if (is_kind(changes[i]))
+        idx.push_back(i);
     std::vector<Change> items;
-    for (auto i : idx) items.push_back(changes[i]);
+    for (auto i : idx)
+      items.push_back(changes[i]);
     std::vector<Change> sorted;
     std::vector<bool> done(items.size(), false);
     for (std::size_t round = 0; round < items.size(); ++round) {
       for (std::size_t i = 0; i < items.size(); ++i) {
-        if (done[i]) continue;
+        if (done[i])
+          continue;
         bool ready = true;
         for (std::size_t j = 0; j < items.size(); ++j) {
-          if (i == j || done[j]) continue;
+          if (i == j || done[j])
+            continue;
           const auto& vi = view_of(items[i]);
           const auto& vj = view_of(items[j]);
           // create: i waits for the views it reads; drop: i waits for the views reading it.
-          if (reverse ? mentions(vj, vi) : mentions(vi, vj)) ready = false;
+          if (reverse ? mentions(vj, vi) : mentions(vi, vj))
+            ready = false;
         }
         if (ready) {
           sorted.push_back(items[i]);
@@ -188,8 +214,10 @@ void order_views(std::vector<Change>& changes) {
       }
     }
     for (std::size_t i = 0; i < items.size(); ++i)
-      if (!done[i]) sorted.push_back(items[i]);  // a cycle cannot exist in a database
-    for (std::size_t k = 0; k < idx.size(); ++k) changes[idx[k]] = sorted[k];
+      if (!done[i])
+        sorted.push_back(items[i]);  // a cycle cannot exist in a database
+    for (std::size_t k = 0; k < idx.size(); ++k)
+      changes[idx[k]] = sorted[k];
   };
   sort_range([](const Change& c) { return std::holds_alternative<CreateView>(c); },
              [](const Change& c) -> const state::View& { return std::get<CreateView>(c).view; },
@@ -201,46 +229,47 @@ void order_views(std::vector<Change>& changes) {
 
 std::vector<HazardNote> logical_hazards(const Change& change) {
   std::vector<HazardNote> out;
-  std::visit(Overloaded{
-                 [&](const DropTable& c) {
-                   out.push_back({Hazard::DataLoss,
-                                  "table \"" + c.table.name.str() + "\" is dropped" +
-                                      (c.keep_as ? "; its rows are kept aside for rollback "
-                                                   "until `keel prune`"
-                                                 : " with all its rows")});
-                 },
-                 [&](const DropColumn& c) {
-                   out.push_back(
-                       {Hazard::DataLoss,
-                        "column \"" + c.column.name + "\" is dropped" +
-                            (c.keep_as ? "; its values are kept aside for rollback until `keel prune`"
-                                       : c.column.generated ? " (its values are computed)"
-                                                            : " with its values (they cannot be kept: "
-                                                              "the table has no primary key)")});
-                 },
-                 [&](const DropPartition& c) {
-                   out.push_back({Hazard::DataLoss, "partition " + c.partition.name.str() +
-                                                        " and its rows are removed"});
-                 },
-                 [&](const RebuildTable& c) {
-                   for (const auto& col : c.from.columns) {
-                     bool renamed = std::any_of(c.renamed.begin(), c.renamed.end(),
-                                                [&](const auto& p) { return p.second == col.name; });
-                     if (c.to.find_column(col.name) == nullptr && !renamed && !col.generated)
-                       out.push_back({Hazard::DataLoss,
-                                      "column \"" + col.name + "\" is dropped" +
-                                          (c.keep_as ? "; its values are kept aside for rollback "
-                                                       "until `keel prune`"
-                                                     : " with its values")});
-                   }
-                 },
-                 [&](const DropExtension& c) {
-                   out.push_back({Hazard::DataLoss, "extension \"" + c.extension.name +
-                                                        "\" and the objects it owns are removed"});
-                 },
-                 [](const auto&) {},
-             },
-             change);
+  std::visit(
+      Overloaded{
+          [&](const DropTable& c) {
+            out.push_back(
+                {Hazard::DataLoss, "table \"" + c.table.name.str() + "\" is dropped" +
+                                       (c.keep_as ? "; its rows are kept aside for rollback "
+                                                    "until `keel prune`"
+                                                  : " with all its rows")});
+          },
+          [&](const DropColumn& c) {
+            out.push_back(
+                {Hazard::DataLoss,
+                 "column \"" + c.column.name + "\" is dropped" +
+                     (c.keep_as ? "; its values are kept aside for rollback until `keel prune`"
+                      : c.column.generated ? " (its values are computed)"
+                                           : " with its values (they cannot be kept: "
+                                             "the table has no primary key)")});
+          },
+          [&](const DropPartition& c) {
+            out.push_back({Hazard::DataLoss,
+                           "partition " + c.partition.name.str() + " and its rows are removed"});
+          },
+          [&](const RebuildTable& c) {
+            for (const auto& col : c.from.columns) {
+              bool renamed = std::any_of(c.renamed.begin(), c.renamed.end(),
+                                         [&](const auto& p) { return p.second == col.name; });
+              if (c.to.find_column(col.name) == nullptr && !renamed && !col.generated)
+                out.push_back(
+                    {Hazard::DataLoss, "column \"" + col.name + "\" is dropped" +
+                                           (c.keep_as ? "; its values are kept aside for rollback "
+                                                        "until `keel prune`"
+                                                      : " with its values")});
+            }
+          },
+          [&](const DropExtension& c) {
+            out.push_back({Hazard::DataLoss, "extension \"" + c.extension.name +
+                                                 "\" and the objects it owns are removed"});
+          },
+          [](const auto&) {},
+      },
+      change);
   return out;
 }
 
@@ -251,14 +280,17 @@ Plan order(std::vector<Change> changes, const Renderer& renderer) {
     // Each change's key is computed once, not at every comparison.
     std::vector<std::pair<int, std::string>> keys;
     keys.reserve(changes.size());
-    for (const auto& c : changes) keys.emplace_back(kRank[c.index()], sort_key(c));
+    for (const auto& c : changes)
+      keys.emplace_back(kRank[c.index()], sort_key(c));
     std::vector<std::size_t> at(changes.size());
-    for (std::size_t i = 0; i < at.size(); ++i) at[i] = i;
+    for (std::size_t i = 0; i < at.size(); ++i)
+      at[i] = i;
     std::stable_sort(at.begin(), at.end(),
                      [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
     std::vector<Change> sorted;
     sorted.reserve(changes.size());
-    for (auto i : at) sorted.push_back(std::move(changes[i]));
+    for (auto i : at)
+      sorted.push_back(std::move(changes[i]));
     changes = std::move(sorted);
   }
   order_views(changes);
@@ -274,7 +306,8 @@ Plan order(std::vector<Change> changes, const Renderer& renderer) {
       step.reverse = renderer.render_reverse(change);
     step.hazards = logical_hazards(change);
     for (auto& h : renderer.hazards(change))
-      if (!step.has(h.kind)) step.hazards.push_back(std::move(h));
+      if (!step.has(h.kind))
+        step.hazards.push_back(std::move(h));
     std::sort(step.hazards.begin(), step.hazards.end(),
               [](const HazardNote& a, const HazardNote& b) { return a.kind < b.kind; });
     step.own_transaction = std::holds_alternative<AddEnumValue>(change) ||
@@ -300,14 +333,16 @@ std::optional<QualifiedName> table_of(const Change& change) {
           [](const AddUnique& c) -> std::optional<QualifiedName> { return c.table; },
           [](const DropUnique& c) -> std::optional<QualifiedName> { return c.table; },
           [](const AddForeignKey& c) -> std::optional<QualifiedName> {
-            if (c.table_is_new) return std::nullopt;
+            if (c.table_is_new)
+              return std::nullopt;
             return c.table;
           },
           [](const DropForeignKey& c) -> std::optional<QualifiedName> { return c.table; },
           [](const AddCheck& c) -> std::optional<QualifiedName> { return c.table; },
           [](const DropCheck& c) -> std::optional<QualifiedName> { return c.table; },
           [](const CreateIndex& c) -> std::optional<QualifiedName> {
-            if (c.table_is_new) return std::nullopt;
+            if (c.table_is_new)
+              return std::nullopt;
             return c.table;
           },
           [](const DropIndex& c) -> std::optional<QualifiedName> { return c.table; },
@@ -323,8 +358,10 @@ std::optional<QualifiedName> table_of(const Change& change) {
 std::vector<QualifiedName> tables_to_size(const Plan& plan) {
   std::set<QualifiedName> out;
   for (const auto& step : plan.steps) {
-    if (const auto* r = std::get_if<RenameTable>(&step.change)) out.insert(r->from);
-    if (step.table) out.insert(*step.table);
+    if (const auto* r = std::get_if<RenameTable>(&step.change))
+      out.insert(r->from);
+    if (step.table)
+      out.insert(*step.table);
   }
   return {out.begin(), out.end()};
 }
@@ -333,11 +370,14 @@ void annotate_sizes(Plan& plan, const std::map<QualifiedName, TableSize>& live_s
   auto sizes = live_sizes;
   for (auto& step : plan.steps) {
     // Renames run first; later steps name the table as it will be.
-    if (const auto* r = std::get_if<RenameTable>(&step.change); r != nullptr && sizes.count(r->from))
+    if (const auto* r = std::get_if<RenameTable>(&step.change);
+        r != nullptr && sizes.count(r->from))
       sizes[r->to] = sizes[r->from];
-    if (!step.table) continue;
+    if (!step.table)
+      continue;
     auto it = sizes.find(*step.table);
-    if (it != sizes.end()) step.size = it->second;
+    if (it != sizes.end())
+      step.size = it->second;
   }
 }
 
@@ -347,8 +387,10 @@ namespace {
 std::string kept_name(const std::string& name, const std::string& token) {
   constexpr std::size_t kMax = 63;
   std::string base = name.substr(0, kMax - token.size() - 1);
-  while (!base.empty() && (static_cast<unsigned char>(base.back()) & 0xC0) == 0x80) base.pop_back();
-  if (!base.empty() && static_cast<unsigned char>(base.back()) >= 0xC0) base.pop_back();
+  while (!base.empty() && (static_cast<unsigned char>(base.back()) & 0xC0) == 0x80)
+    base.pop_back();
+  if (!base.empty() && static_cast<unsigned char>(base.back()) >= 0xC0)
+    base.pop_back();
   return base + "_" + token;
 }
 
@@ -364,7 +406,8 @@ void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
       for (const auto& c : r->from.columns) {
         bool renamed = std::any_of(r->renamed.begin(), r->renamed.end(),
                                    [&](const auto& p) { return p.second == c.name; });
-        if (r->to.find_column(c.name) == nullptr && !renamed && !c.generated) drops = true;
+        if (r->to.find_column(c.name) == nullptr && !renamed && !c.generated)
+          drops = true;
       }
       if (drops && r->from.primary_key) {
         r->key = r->from.primary_key->columns;
@@ -383,7 +426,8 @@ void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
 
 Plan make_plan(const state::Schema& live, const state::Schema& desired, const Renderer& renderer) {
   // The two fingerprints and the diff read the schemas only: they run side by side.
-  auto to_future = std::async(std::launch::async, [&desired] { return state::fingerprint(desired); });
+  auto to_future =
+      std::async(std::launch::async, [&desired] { return state::fingerprint(desired); });
   auto from = state::fingerprint(live);
   auto changes = diff(live, desired, renderer);
   auto to = to_future.get();

@@ -67,11 +67,11 @@ struct Statement {
 
 /// What an engine can do, asked by the planner instead of testing the engine's name.
 struct Capabilities {
-  bool schemas = true;                ///< named schemas (PostgreSQL) vs one "main" (SQLite)
-  bool enums = true;                  ///< CREATE TYPE ... AS ENUM
+  bool schemas = true;  ///< named schemas (PostgreSQL) vs one "main" (SQLite)
+  bool enums = true;    ///< CREATE TYPE ... AS ENUM
   bool extensions = true;
-  bool alter_column = true;           ///< ALTER COLUMN TYPE/DEFAULT/NULL; else rebuild
-  bool alter_constraints = true;      ///< ADD/DROP CONSTRAINT on an existing table; else rebuild
+  bool alter_column = true;             ///< ALTER COLUMN TYPE/DEFAULT/NULL; else rebuild
+  bool alter_constraints = true;        ///< ADD/DROP CONSTRAINT on an existing table; else rebuild
   bool foreign_keys_in_create = false;  ///< FKs must be declared inside CREATE TABLE
   bool comments = true;
   bool partitions = true;
@@ -114,10 +114,10 @@ enum class Phase { Prepare, Drop, Create, Alter, Constrain, Finish };
 
 /// One step of a plan: a change, its SQL, its reverse and its hazards.
 struct Step {
-  Change change{};                   ///< not kept in saved plans: see `kind`
-  std::string kind{};                ///< kind_name(change), e.g. "add_column"
+  Change change{};     ///< not kept in saved plans: see `kind`
+  std::string kind{};  ///< kind_name(change), e.g. "add_column"
   Phase phase{};
-  std::string summary{};             ///< e.g. `add column "tier" to table "public.agents"`
+  std::string summary{};  ///< e.g. `add column "tier" to table "public.agents"`
   std::vector<Statement> forward{};
   std::vector<Statement> reverse{};
   std::vector<HazardNote> hazards{};
@@ -138,7 +138,7 @@ struct Step {
 struct Plan {
   std::vector<Step> steps{};
   std::string engine{};
-  state::Settings settings{};       ///< which objects the plan manages (re-inspected before apply)
+  state::Settings settings{};      ///< which objects the plan manages (re-inspected before apply)
   std::string from_fingerprint{};  ///< fingerprint of the live schema planned against
   std::string to_fingerprint{};    ///< fingerprint of the desired schema
 

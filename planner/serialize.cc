@@ -9,7 +9,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json name_json(const QualifiedName& n) { return {{"schema", n.schema}, {"name", n.name}}; }
+ordered_json name_json(const QualifiedName& n) {
+  return {{"schema", n.schema}, {"name", n.name}};
+}
 
 QualifiedName read_name(const ordered_json& j) {
   return {j.at("schema").get<std::string>(), j.at("name").get<std::string>()};
@@ -23,7 +25,8 @@ ordered_json statements(const std::vector<Statement>& list) {
       st["backfill"] = {{"table", name_json(s.backfill->table)},
                         {"column", s.backfill->column},
                         {"expression", s.backfill->expression}};
-    if (s.undo) st["undo"] = *s.undo;
+    if (s.undo)
+      st["undo"] = *s.undo;
     out.push_back(st);
   }
   return out;
@@ -38,16 +41,18 @@ std::vector<Statement> read_statements(const ordered_json& j) {
       st.backfill = Backfill{read_name(b.at("table")), b.at("column").get<std::string>(),
                              b.at("expression").get<std::string>()};
     }
-    if (s.contains("undo")) st.undo = s.at("undo").get<std::string>();
+    if (s.contains("undo"))
+      st.undo = s.at("undo").get<std::string>();
     out.push_back(std::move(st));
   }
   return out;
 }
 
 Phase parse_phase(const std::string& name) {
-  for (Phase p : {Phase::Prepare, Phase::Drop, Phase::Create, Phase::Alter, Phase::Constrain,
-                  Phase::Finish})
-    if (phase_name(p) == name) return p;
+  for (Phase p :
+       {Phase::Prepare, Phase::Drop, Phase::Create, Phase::Alter, Phase::Constrain, Phase::Finish})
+    if (phase_name(p) == name)
+      return p;
   throw std::invalid_argument("unknown phase \"" + name + "\"");
 }
 
@@ -84,7 +89,8 @@ std::string to_json(const Plan& plan, const std::string& keel_version) {
       step["table"] = table;
     }
     auto hz = ordered_json::array();
-    for (const auto& h : s.hazards) hz.push_back({{"kind", hazard_name(h.kind)}, {"why", h.why}});
+    for (const auto& h : s.hazards)
+      hz.push_back({{"kind", hazard_name(h.kind)}, {"why", h.why}});
     step["hazards"] = hz;
     step["forward"] = statements(s.forward);
     step["reverse"] = statements(s.reverse);
@@ -108,10 +114,12 @@ Plan from_json(const std::string& text, const std::string& file_name, std::strin
     throw fail(std::string("not a keel plan file: ") + e.what());
   }
   try {
-    if (!j.is_object() || j.value("format", "") != "keel-plan") throw fail("not a keel plan file (no \"format\": \"keel-plan\")");
+    if (!j.is_object() || j.value("format", "") != "keel-plan")
+      throw fail("not a keel plan file (no \"format\": \"keel-plan\")");
     int version = j.at("version").get<int>();
     if (version != kPlanFormatVersion)
-      throw fail("plan format version " + std::to_string(version) + " is not supported (this keel reads version " +
+      throw fail("plan format version " + std::to_string(version) +
+                 " is not supported (this keel reads version " +
                  std::to_string(kPlanFormatVersion) + ")");
     Plan plan;
     plan.engine = j.at("engine").get<std::string>();
@@ -121,7 +129,8 @@ Plan from_json(const std::string& text, const std::string& file_name, std::strin
     plan.settings.exclude = settings.at("exclude").get<std::vector<std::string>>();
     plan.from_fingerprint = j.at("from_fingerprint").get<std::string>();
     plan.to_fingerprint = j.at("to_fingerprint").get<std::string>();
-    if (keel_version) *keel_version = j.at("keel_version").get<std::string>();
+    if (keel_version)
+      *keel_version = j.at("keel_version").get<std::string>();
     for (const auto& s : j.at("steps")) {
       Step step;
       step.kind = s.at("kind").get<std::string>();
@@ -136,7 +145,8 @@ Plan from_json(const std::string& text, const std::string& file_name, std::strin
                                 t.at("bytes").get<std::int64_t>()};
       }
       for (const auto& h : s.at("hazards"))
-        step.hazards.push_back({parse_hazard(h.at("kind").get<std::string>()), h.at("why").get<std::string>()});
+        step.hazards.push_back(
+            {parse_hazard(h.at("kind").get<std::string>()), h.at("why").get<std::string>()});
       step.forward = read_statements(s.at("forward"));
       step.reverse = read_statements(s.at("reverse"));
       plan.steps.push_back(std::move(step));

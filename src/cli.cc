@@ -32,9 +32,11 @@ std::optional<int> parse(CLI::App& app, Context& ctx) {
 }
 
 std::string database_url(const std::string& flag) {
-  if (!flag.empty()) return flag;
+  if (!flag.empty())
+    return flag;
   for (const char* var : {"KEEL_DATABASE_URL", "DATABASE_URL"})
-    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return v;
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0')
+      return v;
   throw UserError(
       "no database given: pass --db URL or set KEEL_DATABASE_URL "
       "(e.g. sqlite:app.db or postgresql://user@host/db)");
@@ -50,13 +52,19 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
   }
   std::string unit = text.substr(pos);
   double factor = -1;
-  if (unit == "ms") factor = 1;
-  if (unit == "s" || unit.empty()) factor = 1000;
-  if (unit == "m") factor = 60000;
-  if (unit == "h") factor = 3600000;
-  if (unit == "d") factor = 86400000;
+  if (unit == "ms")
+    factor = 1;
+  if (unit == "s" || unit.empty())
+    factor = 1000;
+  if (unit == "m")
+    factor = 60000;
+  if (unit == "h")
+    factor = 3600000;
+  if (unit == "d")
+    factor = 86400000;
   if (pos == 0 || factor < 0 || value < 0)
-    throw UserError(fmt::format("{} \"{}\" is not a duration (e.g. 5s, 500ms, 2m, 30d)", flag, text));
+    throw UserError(
+        fmt::format("{} \"{}\" is not a duration (e.g. 5s, 500ms, 2m, 30d)", flag, text));
   return std::chrono::milliseconds(static_cast<long long>(value * factor));
 }
 
@@ -69,13 +77,19 @@ std::int64_t parse_size(const std::string& text, const std::string& flag) {
     pos = 0;
   }
   std::string unit = text.substr(pos);
-  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : unit)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   double factor = -1;
-  if (unit.empty() || unit == "B") factor = 1;
-  if (unit == "KB" || unit == "K") factor = 1024;
-  if (unit == "MB" || unit == "M") factor = 1024.0 * 1024;
-  if (unit == "GB" || unit == "G") factor = 1024.0 * 1024 * 1024;
-  if (unit == "TB" || unit == "T") factor = 1024.0 * 1024 * 1024 * 1024;
+  if (unit.empty() || unit == "B")
+    factor = 1;
+  if (unit == "KB" || unit == "K")
+    factor = 1024;
+  if (unit == "MB" || unit == "M")
+    factor = 1024.0 * 1024;
+  if (unit == "GB" || unit == "G")
+    factor = 1024.0 * 1024 * 1024;
+  if (unit == "TB" || unit == "T")
+    factor = 1024.0 * 1024 * 1024 * 1024;
   if (pos == 0 || factor < 0 || value < 0)
     throw UserError(fmt::format("{} \"{}\" is not a size (e.g. 500MB, 2GB)", flag, text));
   return static_cast<std::int64_t>(value * factor);
@@ -84,19 +98,22 @@ std::int64_t parse_size(const std::string& text, const std::string& flag) {
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;
-  if (!f) throw UserError(fmt::format("cannot write \"{}\"", path));
+  if (!f)
+    throw UserError(fmt::format("cannot write \"{}\"", path));
 }
 
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw UserError(fmt::format("cannot read \"{}\"", path));
+  if (!f)
+    throw UserError(fmt::format("cannot read \"{}\"", path));
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
 }
 
 int exit_code_for(const planner::Plan& plan) {
-  if (plan.empty()) return 0;
+  if (plan.empty())
+    return 0;
   return plan.destructive() ? 3 : 2;
 }
 
@@ -105,7 +122,8 @@ std::string unified_diff(const std::string& from, const std::string& to,
   auto lines = [](const std::string& s) {
     std::vector<std::string> out;
     std::stringstream ss(s);
-    for (std::string line; std::getline(ss, line);) out.push_back(line);
+    for (std::string line; std::getline(ss, line);)
+      out.push_back(line);
     return out;
   };
   dtl::Diff<std::string> d(lines(from), lines(to));
@@ -150,7 +168,8 @@ constexpr std::array<Command, 11> kCommands{{
 
 void usage(std::ostream& out) {
   out << "usage: keel COMMAND [options]\n\ncommands:\n";
-  for (const auto& c : kCommands) out << fmt::format("  {:<10} {}\n", c.name, c.summary);
+  for (const auto& c : kCommands)
+    out << fmt::format("  {:<10} {}\n", c.name, c.summary);
   out << "\nrun 'keel COMMAND --help' for a command's options\n";
 }
 
@@ -173,7 +192,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
   }
   std::vector<std::string> names;
-  for (const auto& c : kCommands) names.emplace_back(c.name);
+  for (const auto& c : kCommands)
+    names.emplace_back(c.name);
   err << "keel: error: unknown command \"" << args[0] << "\"" << state::did_you_mean(args[0], names)
       << "\nrun 'keel help' for the list of commands\n";
   return 1;
@@ -183,7 +203,8 @@ int report(std::ostream& err) {
   try {
     throw;
   } catch (const UserError& e) {
-    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
+    for (const auto& d : e.diagnostics())
+      err << d.str() << "\n";
   } catch (const dialects::DatabaseError& e) {
     err << "keel: error: " << e.what() << "\n";
   } catch (const std::exception& e) {

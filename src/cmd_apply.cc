@@ -31,14 +31,17 @@ std::string destructive_refusal(const planner::Plan& plan) {
 /// Refuses (before anything runs) steps that rewrite a table larger than `limit` bytes: they
 /// hold an ACCESS EXCLUSIVE lock for the whole rewrite.
 void check_rewrites(const planner::Plan& plan, std::int64_t limit, bool allowed) {
-  if (allowed) return;
+  if (allowed)
+    return;
   std::string list;
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const auto& s = plan.steps[i];
-    if (!s.has(planner::Hazard::TableRewrite) || !s.size || s.size->bytes <= limit) continue;
+    if (!s.has(planner::Hazard::TableRewrite) || !s.size || s.size->bytes <= limit)
+      continue;
     list += fmt::format("\n  step {}: {} ({})", i + 1, s.summary, size_text(*s.size));
   }
-  if (list.empty()) return;
+  if (list.empty())
+    return;
   throw UserError(fmt::format(
       "the plan rewrites tables larger than the rewrite limit ({}); readers and writers would "
       "wait for the whole rewrite:{}\nDo it in steps instead (add a new column with a "
@@ -90,15 +93,18 @@ std::optional<std::int64_t> close_interrupted(dialects::RevisionStore& store, Co
                                               std::vector<state::Revision>* interrupted = nullptr) {
   auto latest = store.latest_id();
   for (auto& r : store.list()) {
-    if (r.status != "applying") continue;
-    if (interrupted != nullptr) interrupted->push_back(r);
+    if (r.status != "applying")
+      continue;
+    if (interrupted != nullptr)
+      interrupted->push_back(r);
     r.status = "failed";
     r.error = fmt::format("interrupted after {} step(s): keel stopped before the revision ended",
                           r.steps_done);
     r.finished_at = state::now_iso8601();
     store.finish(r);
-    ctx.err << fmt::format("Revision {} was interrupted after {} step(s); it is now marked failed.\n",
-                           r.id, r.steps_done);
+    ctx.err << fmt::format(
+        "Revision {} was interrupted after {} step(s); it is now marked failed.\n", r.id,
+        r.steps_done);
   }
   return latest;
 }
@@ -120,7 +126,8 @@ planner::Step undo_partial_step(const state::Revision& target, const planner::St
           "cannot be undone on its own:\n  {}\nRun `keel apply` to finish the step, then roll "
           "back.",
           target.id, target.steps_done + 1, s.summary, done, s.forward.size(), j + 1, st.sql));
-    if (!st.undo->empty()) step.forward.push_back({*st.undo, false});
+    if (!st.undo->empty())
+      step.forward.push_back({*st.undo, false});
   }
   return step;
 }
@@ -155,7 +162,8 @@ int cmd_apply(Context& ctx) {
   app.add_option("--rewrite-limit", rewrite_limit,
                  "refuse steps that rewrite a table larger than this (default 1GB)");
   app.add_flag("--allow-rewrite", allow_rewrite, "rewrite tables of any size");
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   if (schema.empty() == plan_file.empty())
     throw UserError("apply needs a SCHEMA or --plan PLAN.json (one of them)");
   options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
@@ -168,16 +176,19 @@ int cmd_apply(Context& ctx) {
   p.db = dialects::open_database(database_url(url));
   auto& db = *p.db;
   std::optional<planner::Plan> saved;
-  if (!plan_file.empty()) saved = planner::from_json(read_file(plan_file), plan_file);
+  if (!plan_file.empty())
+    saved = planner::from_json(read_file(plan_file), plan_file);
   // Validate everything that needs no lock first, so bad input never waits.
   if (saved && db.engine() != saved->engine)
     throw UserError(fmt::format("{} was made for {}, but the database is {}", plan_file,
                                 saved->engine, db.engine()));
 
   std::optional<dialects::ApplyLock> lock;
-  if (!dry_run) lock.emplace(db, options.lock_wait);
+  if (!dry_run)
+    lock.emplace(db, options.lock_wait);
   dialects::RevisionStore store(db);
-  if (!dry_run) store.ensure();
+  if (!dry_run)
+    store.ensure();
   std::vector<state::Revision> interrupted;
   auto parent = dry_run ? store.latest_id() : close_interrupted(store, ctx, &interrupted);
   options.resume = resumable_backfills(interrupted);
@@ -192,7 +203,8 @@ int cmd_apply(Context& ctx) {
           "{}); run `keel plan` again",
           plan_file, p.plan.from_fingerprint, live));
     desired_toml = "# applied from saved plan " + plan_file + "\n";
-    if (!p.plan.empty()) planner::annotate_sizes(p.plan, db.table_sizes(planner::tables_to_size(p.plan)));
+    if (!p.plan.empty())
+      planner::annotate_sizes(p.plan, db.table_sizes(planner::tables_to_size(p.plan)));
   } else {
     plan_into(p, schema);
     desired_toml = p.desired.text;
@@ -202,7 +214,8 @@ int cmd_apply(Context& ctx) {
     ctx.err << "No changes: the database matches the desired schema.\n";
     return 0;
   }
-  if (plan.destructive() && !allow_destructive) throw UserError(destructive_refusal(plan));
+  if (plan.destructive() && !allow_destructive)
+    throw UserError(destructive_refusal(plan));
   check_rewrites(plan, limit, allow_rewrite);
   if (dry_run) {
     ctx.out << render_sql(plan);
@@ -246,10 +259,14 @@ int cmd_rollback(Context& ctx) {
   app.add_option("--batch-size", options.batch_size, "rows per backfill batch (default 10000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
   app.add_option("--batch-sleep", batch_sleep, "pause between backfill batches, e.g. 100ms");
-  if (auto code = parse(app, ctx)) return *code;
-  if (to >= 0 && steps > 0) throw UserError("rollback takes --to or --steps, not both");
-  if (steps < 0) throw UserError("--steps must be at least 1");
-  if (to < 0 && steps == 0) steps = 1;
+  if (auto code = parse(app, ctx))
+    return *code;
+  if (to >= 0 && steps > 0)
+    throw UserError("rollback takes --to or --steps, not both");
+  if (steps < 0)
+    throw UserError("--steps must be at least 1");
+  if (to < 0 && steps == 0)
+    steps = 1;
   options.batch_sleep = parse_duration(batch_sleep, "--batch-sleep");
   options.progress_bar = ctx.terminal.progress;
   options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
@@ -263,8 +280,10 @@ int cmd_rollback(Context& ctx) {
   std::vector<state::Revision> targets;
   for (auto& r : store.list()) {
     bool partial = r.progress && r.progress->step == r.steps_done && r.progress->statements > 0;
-    if (r.kind != "apply" || r.status == "rolled_back" || (r.steps_done == 0 && !partial)) continue;
-    if (to >= 0 ? r.id > to : static_cast<int>(targets.size()) < steps) targets.push_back(r);
+    if (r.kind != "apply" || r.status == "rolled_back" || (r.steps_done == 0 && !partial))
+      continue;
+    if (to >= 0 ? r.id > to : static_cast<int>(targets.size()) < steps)
+      targets.push_back(r);
   }
   if (targets.empty()) {
     ctx.err << "Nothing to roll back: no applied revision"
@@ -314,7 +333,8 @@ int cmd_rollback(Context& ctx) {
     auto r = new_revision(undo, "rollback", target.desired_toml);
     r.target = target.id;
     r.parent = store.latest_id();
-    ctx.err << fmt::format("Rolling back revision {} ({} step(s)).\n", target.id, undo.steps.size());
+    ctx.err << fmt::format("Rolling back revision {} ({} step(s)).\n", target.id,
+                           undo.steps.size());
     run_recorded(*db, store, r, undo, options, ctx);
     store.set_status(target.id, "rolled_back");
     ctx.err << fmt::format("Rolled back revision {} as revision {}.\n", target.id, r.id);

@@ -26,7 +26,8 @@ nlohmann::ordered_json revision_json(const state::Revision& r, bool full) {
   j["host"] = r.host;
   j["keel_version"] = r.keel_version;
   j["started_at"] = r.started_at;
-  j["finished_at"] = r.finished_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.finished_at);
+  j["finished_at"] =
+      r.finished_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.finished_at);
   j["from_fingerprint"] = r.from_fingerprint;
   j["to_fingerprint"] = r.to_fingerprint;
   j["steps_done"] = r.steps_done;
@@ -37,7 +38,8 @@ nlohmann::ordered_json revision_json(const state::Revision& r, bool full) {
   j["outcomes"] = outcomes;
   // Where a step that runs statement by statement stopped (null when none did).
   auto progress = state::progress_to_json(r.progress);
-  j["progress"] = progress.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(progress);
+  j["progress"] =
+      progress.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(progress);
   if (full) {
     j["desired_toml"] = r.desired_toml;
     j["plan"] = plan;
@@ -58,13 +60,15 @@ int cmd_history(Context& ctx) {
   std::string format = "text";
   app.add_option("--db", url, "database URL (default: $KEEL_DATABASE_URL, $DATABASE_URL)");
   app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   auto db = dialects::open_database(database_url(url));
   dialects::RevisionStore store(*db);
   auto revisions = store.list();
   if (format == "json") {
     auto j = nlohmann::ordered_json::array();
-    for (const auto& r : revisions) j.push_back(revision_json(r, false));
+    for (const auto& r : revisions)
+      j.push_back(revision_json(r, false));
     ctx.out << j.dump(2) << "\n";
     return 0;
   }
@@ -75,12 +79,14 @@ int cmd_history(Context& ctx) {
   ctx.out << fmt::format("{:>4}  {:<8}  {:<11}  {:<24}  {:>7}  {}\n", "id", "kind", "status",
                          "started (UTC)", "steps", "by");
   for (const auto& r : revisions) {
-    std::string kind = r.kind == "rollback" && r.target ? fmt::format("undo {}", *r.target) : r.kind;
+    std::string kind =
+        r.kind == "rollback" && r.target ? fmt::format("undo {}", *r.target) : r.kind;
     ctx.out << fmt::format("{:>4}  {:<8}  {:<11}  {:<24}  {:>7}  {}\n", r.id, kind, r.status,
                            r.started_at, fmt::format("{}/{}", r.steps_done, total_steps(r)),
                            r.db_user.empty() ? r.os_user + "@" + r.host
                                              : r.db_user + " (" + r.os_user + "@" + r.host + ")");
-    if (!r.error.empty()) ctx.out << "      error: " << r.error << "\n";
+    if (!r.error.empty())
+      ctx.out << "      error: " << r.error << "\n";
   }
   return 0;
 }
@@ -93,18 +99,21 @@ int cmd_show(Context& ctx) {
   app.add_option("REVISION", id, "revision id (see keel history)")->required();
   app.add_option("--db", url, "database URL (default: $KEEL_DATABASE_URL, $DATABASE_URL)");
   app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   auto db = dialects::open_database(database_url(url));
   dialects::RevisionStore store(*db);
   auto r = store.get(id);
-  if (!r) throw UserError(fmt::format("no revision {} in this database (see keel history)", id));
+  if (!r)
+    throw UserError(fmt::format("no revision {} in this database (see keel history)", id));
   if (format == "json") {
     ctx.out << revision_json(*r, true).dump(2) << "\n";
     return 0;
   }
   auto plan = planner::from_json(r->plan_json, fmt::format("revision {}", id));
   ctx.out << fmt::format("revision {}: {} {}", r->id, r->kind, r->status);
-  if (r->target) ctx.out << fmt::format(" (undoes revision {})", *r->target);
+  if (r->target)
+    ctx.out << fmt::format(" (undoes revision {})", *r->target);
   ctx.out << "\n";
   ctx.out << fmt::format("  by       {} {}@{}\n", r->db_user, r->os_user, r->host);
   ctx.out << fmt::format("  when     {} .. {}\n", r->started_at,
@@ -112,7 +121,8 @@ int cmd_show(Context& ctx) {
   ctx.out << fmt::format("  keel     {}\n", r->keel_version);
   ctx.out << fmt::format("  schema   {} -> {}\n", r->from_fingerprint, r->to_fingerprint);
   ctx.out << fmt::format("  steps    {}/{} committed\n", r->steps_done, plan.steps.size());
-  if (!r->error.empty()) ctx.out << "  error    " << r->error << "\n";
+  if (!r->error.empty())
+    ctx.out << "  error    " << r->error << "\n";
   if (r->progress) {
     ctx.out << fmt::format("  stopped  in step {} after {} statement(s)", r->progress->step + 1,
                            r->progress->statements);
@@ -125,12 +135,16 @@ int cmd_show(Context& ctx) {
     const auto& s = plan.steps[i];
     std::string outcome = i < r->steps_done ? "applied" : "not applied";
     for (const auto& o : r->outcomes)
-      if (o.index == i) outcome = o.status + (o.error.empty() ? fmt::format(" in {:.0f} ms", o.milliseconds) : ": " + o.error);
+      if (o.index == i)
+        outcome = o.status +
+                  (o.error.empty() ? fmt::format(" in {:.0f} ms", o.milliseconds) : ": " + o.error);
     ctx.out << fmt::format("\n{:>3}. {} [{}]\n", i + 1, s.summary, outcome);
-    for (const auto& st : s.forward) ctx.out << "     " << st.sql << ";\n";
+    for (const auto& st : s.forward)
+      ctx.out << "     " << st.sql << ";\n";
     if (!s.reverse.empty()) {
       ctx.out << "     reverse:\n";
-      for (const auto& st : s.reverse) ctx.out << "       " << st.sql << ";\n";
+      for (const auto& st : s.reverse)
+        ctx.out << "       " << st.sql << ";\n";
     }
   }
   return 0;
@@ -144,7 +158,8 @@ int cmd_prune(Context& ctx) {
   app.add_option("--db", url, "database URL (default: $KEEL_DATABASE_URL, $DATABASE_URL)");
   app.add_option("--older-than", older_than, "only data kept longer than this (default 30d)");
   app.add_flag("-y,--yes", yes, "do not ask for confirmation");
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   auto age = parse_duration(older_than, "--older-than");
   auto db = dialects::open_database(database_url(url));
   dialects::ApplyLock lock(*db, std::chrono::seconds(60));
@@ -154,7 +169,8 @@ int cmd_prune(Context& ctx) {
     ctx.out << "Nothing to prune: no kept data older than " << older_than << ".\n";
     return 0;
   }
-  for (const auto& k : kept) ctx.err << "  " << k << "\n";
+  for (const auto& k : kept)
+    ctx.err << "  " << k << "\n";
   if (!yes && !confirm(ctx, fmt::format("Purge these {} kept object(s) for good?", kept.size()))) {
     ctx.err << "Nothing purged.\n";
     return 1;

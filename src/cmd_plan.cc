@@ -1,9 +1,9 @@
 // Commands that read and compare: validate, inspect, plan, drift, diff, erd.
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <future>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "planner/serialize.h"
 #include "src/commands.h"
@@ -24,12 +24,14 @@ void check_backfills(const planner::Plan& plan, dialects::Database& db,
   std::vector<state::Diagnostic> problems;
   for (const auto& step : plan.steps) {
     const auto* add = std::get_if<planner::AddColumn>(&step.change);
-    if (add == nullptr) continue;
+    if (add == nullptr)
+      continue;
     const auto& c = add->column;
     if (c.nullable || c.default_sql || c.backfill || c.generated ||
         c.identity != state::Identity::None)
       continue;
-    if (!db.has_rows(add->table)) continue;
+    if (!db.has_rows(add->table))
+      continue;
     problems.push_back(
         {desired.sources.column(add->table, c.name),
          fmt::format("column \"{}\" is added to table \"{}\" as NOT NULL without a default, and "
@@ -38,12 +40,14 @@ void check_backfills(const planner::Plan& plan, dialects::Database& db,
                      c.name, add->table.str()),
          {}});
   }
-  if (!problems.empty()) throw UserError(std::move(problems));
+  if (!problems.empty())
+    throw UserError(std::move(problems));
 }
 
 bool looks_like_url(const std::string& s) {
   return s.starts_with("postgres://") || s.starts_with("postgresql://") ||
-         s.starts_with("sqlite:") || (s.find('=') != std::string::npos && !std::filesystem::exists(s));
+         s.starts_with("sqlite:") ||
+         (s.find('=') != std::string::npos && !std::filesystem::exists(s));
 }
 
 }  // namespace
@@ -78,14 +82,16 @@ void plan_into(Planned& p, const std::string& schema_path) {
   p.plan.engine = p.db->engine();
   check_backfills(p.plan, *p.db, p.desired);
   // Reviewers see how big each table a step works on is (one catalog query, only for a plan).
-  if (!p.plan.empty()) planner::annotate_sizes(p.plan, p.db->table_sizes(planner::tables_to_size(p.plan)));
+  if (!p.plan.empty())
+    planner::annotate_sizes(p.plan, p.db->table_sizes(planner::tables_to_size(p.plan)));
 }
 
 int cmd_validate(Context& ctx) {
   CLI::App app{"Parse and check a schema without a database.", "validate"};
   std::string schema;
   app.add_option("SCHEMA", schema, "a .toml file or a directory of them")->required();
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   auto loaded = state::read_schema(schema);
   ctx.out << fmt::format("{}: ok ({} tables, {} enums, {} views)\n", schema,
                          loaded.schema.tables.size(), loaded.schema.enums.size(),
@@ -103,9 +109,11 @@ int cmd_inspect(Context& ctx) {
   app.add_option("--schemas", settings.schemas, "PostgreSQL schemas to read (default: all)")
       ->delimiter(',');
   app.add_option("--exclude", settings.exclude, "name globs to leave out")->delimiter(',');
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   auto db = dialects::open_database(database_url(url));
-  if (db->engine() == "sqlite") settings.schema = "main";
+  if (db->engine() == "sqlite")
+    settings.schema = "main";
   auto toml = state::write_toml(db->inspect(settings));
   if (output.empty()) {
     ctx.out << toml;
@@ -130,15 +138,21 @@ int cmd_plan(Context& ctx) {
   app.add_option("-o,--output", output, "also save the plan as JSON for `keel apply --plan`");
   app.add_flag("--detailed-exitcode", detailed, "exit 0 no changes, 2 changes, 3 destructive");
   app.add_flag("--allow-destructive", allow_destructive, "accepted for symmetry with apply");
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   Planned p;
   p.db = dialects::open_database(database_url(url));
   plan_into(p, schema);
-  if (format == "text") ctx.out << render_text(p.plan, ctx.terminal.color);
-  if (format == "sql") ctx.out << render_sql(p.plan);
-  if (format == "json") ctx.out << planner::to_json(p.plan, kVersion);
-  if (format == "markdown") ctx.out << render_markdown(p.plan, "keel plan");
-  if (!output.empty()) write_file(output, planner::to_json(p.plan, kVersion));
+  if (format == "text")
+    ctx.out << render_text(p.plan, ctx.terminal.color);
+  if (format == "sql")
+    ctx.out << render_sql(p.plan);
+  if (format == "json")
+    ctx.out << planner::to_json(p.plan, kVersion);
+  if (format == "markdown")
+    ctx.out << render_markdown(p.plan, "keel plan");
+  if (!output.empty())
+    write_file(output, planner::to_json(p.plan, kVersion));
   return detailed ? exit_code_for(p.plan) : 0;
 }
 
@@ -151,7 +165,8 @@ int cmd_drift(Context& ctx) {
   app.add_option("--db", url, "database URL (default: $KEEL_DATABASE_URL, $DATABASE_URL)");
   app.add_option("--format", format, "text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   Planned p;
   p.db = dialects::open_database(database_url(url));
   plan_into(p, schema);
@@ -195,7 +210,8 @@ int cmd_drift(Context& ctx) {
 }
 
 int cmd_diff(Context& ctx) {
-  CLI::App app{"Show the plan that turns FROM into TO; each is a schema or a database URL.", "diff"};
+  CLI::App app{"Show the plan that turns FROM into TO; each is a schema or a database URL.",
+               "diff"};
   std::string from;
   std::string to;
   std::string format = "text";
@@ -206,11 +222,14 @@ int cmd_diff(Context& ctx) {
       ->check(CLI::IsMember({"text", "sql", "json", "markdown"}));
   app.add_option("--engine", engine, "engine for two schema files: postgresql or sqlite")
       ->check(CLI::IsMember({"postgresql", "sqlite"}));
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   std::unique_ptr<dialects::Database> from_db;
   std::unique_ptr<dialects::Database> to_db;
-  if (looks_like_url(from)) from_db = dialects::open_database(from);
-  if (looks_like_url(to)) to_db = dialects::open_database(to);
+  if (looks_like_url(from))
+    from_db = dialects::open_database(from);
+  if (looks_like_url(to))
+    to_db = dialects::open_database(to);
   if (from_db && to_db && from_db->engine() != to_db->engine())
     throw UserError(fmt::format("cannot diff a {} database against a {} one", from_db->engine(),
                                 to_db->engine()));
@@ -233,18 +252,26 @@ int cmd_diff(Context& ctx) {
     auto loaded = state::read_schema(from);
     engine_db->prepare_desired(loaded.schema);
     from_schema = std::move(loaded.schema);
-    if (to_db) settings = from_schema.settings;
+    if (to_db)
+      settings = from_schema.settings;
   }
-  if (engine_db->engine() == "sqlite") settings.schema = "main";
-  if (from_db) from_schema = from_db->inspect(settings);
-  if (to_db) to_schema = to_db->inspect(settings);
+  if (engine_db->engine() == "sqlite")
+    settings.schema = "main";
+  if (from_db)
+    from_schema = from_db->inspect(settings);
+  if (to_db)
+    to_schema = to_db->inspect(settings);
   auto plan = planner::make_plan(from_schema, to_schema, engine_db->renderer());
   plan.engine = engine_db->engine();
   const std::string in_sync = "the two schemas match";
-  if (format == "text") ctx.out << render_text(plan, ctx.terminal.color, in_sync);
-  if (format == "sql") ctx.out << render_sql(plan);
-  if (format == "json") ctx.out << planner::to_json(plan, kVersion);
-  if (format == "markdown") ctx.out << render_markdown(plan, "keel diff", in_sync);
+  if (format == "text")
+    ctx.out << render_text(plan, ctx.terminal.color, in_sync);
+  if (format == "sql")
+    ctx.out << render_sql(plan);
+  if (format == "json")
+    ctx.out << planner::to_json(plan, kVersion);
+  if (format == "markdown")
+    ctx.out << render_markdown(plan, "keel diff", in_sync);
   return exit_code_for(plan);
 }
 
@@ -254,7 +281,8 @@ int cmd_erd(Context& ctx) {
   std::string format = "mermaid";
   app.add_option("SCHEMA", schema, "a .toml file or a directory of them")->required();
   app.add_option("--format", format, "mermaid or dot")->check(CLI::IsMember({"mermaid", "dot"}));
-  if (auto code = parse(app, ctx)) return *code;
+  if (auto code = parse(app, ctx))
+    return *code;
   auto loaded = state::read_schema(schema);
   const auto& s = loaded.schema;
   auto label = [&](const state::QualifiedName& n) {
@@ -262,12 +290,14 @@ int cmd_erd(Context& ctx) {
   };
   auto id = [&](const state::QualifiedName& n) {
     std::string out;
-    for (char c : label(n)) out += (std::isalnum(static_cast<unsigned char>(c)) != 0) ? c : '_';
+    for (char c : label(n))
+      out += (std::isalnum(static_cast<unsigned char>(c)) != 0) ? c : '_';
     return out;
   };
   auto word = [](const std::string& text) {
     std::string out;
-    for (char c : text) out += (c == ' ' || c == '"' || c == ',' || c == '(' || c == ')') ? '_' : c;
+    for (char c : text)
+      out += (c == ' ' || c == '"' || c == ',' || c == '(' || c == ')') ? '_' : c;
     return out;
   };
   if (format == "mermaid") {
@@ -275,13 +305,16 @@ int cmd_erd(Context& ctx) {
     for (const auto& [name, t] : s.tables) {
       ctx.out << "  " << id(name) << " {\n";
       for (const auto& c : t.columns) {
-        bool pk = t.primary_key && std::find(t.primary_key->columns.begin(),
-                                              t.primary_key->columns.end(), c.name) !=
-                                       t.primary_key->columns.end();
+        bool pk = t.primary_key &&
+                  std::find(t.primary_key->columns.begin(), t.primary_key->columns.end(), c.name) !=
+                      t.primary_key->columns.end();
         bool fk = std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const auto& f) {
           return std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end();
         });
-        ctx.out << "    " << word(c.type) << " " << word(c.name) << (pk ? " PK" : fk ? " FK" : "")
+        ctx.out << "    " << word(c.type) << " " << word(c.name)
+                << (pk   ? " PK"
+                    : fk ? " FK"
+                         : "")
                 << "\n";
       }
       ctx.out << "  }\n";
@@ -301,14 +334,16 @@ int cmd_erd(Context& ctx) {
     auto esc = [](const std::string& text) {
       std::string out;
       for (char c : text) {
-        if (c == '"' || c == '{' || c == '}' || c == '|' || c == '<' || c == '>') out += '\\';
+        if (c == '"' || c == '{' || c == '}' || c == '|' || c == '<' || c == '>')
+          out += '\\';
         out += c;
       }
       return out;
     };
     for (const auto& [name, t] : s.tables) {
       ctx.out << "  \"" << esc(label(name)) << "\" [label=\"{" << esc(label(name));
-      for (const auto& c : t.columns) ctx.out << "|" << esc(c.name) << " : " << esc(c.type);
+      for (const auto& c : t.columns)
+        ctx.out << "|" << esc(c.name) << " : " << esc(c.type);
       ctx.out << "}\"];\n";
     }
     for (const auto& [name, t] : s.tables)

@@ -1,7 +1,7 @@
 // keel's entry point: the only place that turns exceptions into messages and exit codes.
-#include <unistd.h>
-
 #include <iostream>
+
+#include <unistd.h>
 
 #include "src/cli.h"
 #include "src/output.h"

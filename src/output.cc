@@ -19,7 +19,8 @@ std::string indent(const std::string& text, const std::string& pad) {
   std::string out = pad;
   for (char c : text) {
     out += c;
-    if (c == '\n') out += pad;
+    if (c == '\n')
+      out += pad;
   }
   return out;
 }
@@ -27,8 +28,10 @@ std::string indent(const std::string& text, const std::string& pad) {
 /// A statement as a reviewer reads it; a batched backfill says how keel runs it.
 std::string statement_text(const planner::Statement& st) {
   // A marker (a step keel carries out itself, such as saving triggers) is a comment: no ';'.
-  if (st.sql.starts_with("--")) return st.sql;
-  if (!st.backfill) return st.sql + ";";
+  if (st.sql.starts_with("--"))
+    return st.sql;
+  if (!st.backfill)
+    return st.sql + ";";
   return "-- filled in batches of --batch-size rows, each committed on its own; then the rows\n"
          "-- written meanwhile:\n" +
          st.sql + ";";
@@ -36,7 +39,8 @@ std::string statement_text(const planner::Statement& st) {
 
 std::string hazard_list(const planner::Step& s) {
   std::string out;
-  for (const auto& h : s.hazards) out += (out.empty() ? "" : ", ") + planner::hazard_name(h.kind);
+  for (const auto& h : s.hazards)
+    out += (out.empty() ? "" : ", ") + planner::hazard_name(h.kind);
   return out;
 }
 
@@ -60,11 +64,13 @@ std::string size_text(const planner::TableSize& size) {
   std::string digits = std::to_string(size.rows);
   std::string rows;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) rows += ',';
+    if (i != 0 && (digits.size() - i) % 3 == 0)
+      rows += ',';
     rows += digits[i];
   }
   std::string out = "~" + rows + (size.rows == 1 ? " row" : " rows");
-  if (size.bytes > 0) out += ", " + byte_text(size.bytes);
+  if (size.bytes > 0)
+    out += ", " + byte_text(size.bytes);
   return out;
 }
 
@@ -92,13 +98,17 @@ std::vector<Group> group_steps(const planner::Plan& plan) {
 }
 
 std::string render_text(const planner::Plan& plan, bool color, const std::string& in_sync) {
-  if (plan.empty()) return "No changes: " + in_sync + ".\n";
+  if (plan.empty())
+    return "No changes: " + in_sync + ".\n";
   std::size_t hazardous = 0;
-  for (const auto& s : plan.steps) hazardous += s.hazards.empty() ? 0U : 1U;
+  for (const auto& s : plan.steps)
+    hazardous += s.hazards.empty() ? 0U : 1U;
   std::string out = fmt::format("Plan: {} step{} for {}", plan.steps.size(),
                                 plan.steps.size() == 1 ? "" : "s", plan.engine);
-  if (hazardous) out += fmt::format(", {} with hazards", hazardous);
-  if (plan.destructive()) out += ", " + paint(color, fg(fmt::color::red) | fmt::emphasis::bold, "destructive");
+  if (hazardous)
+    out += fmt::format(", {} with hazards", hazardous);
+  if (plan.destructive())
+    out += ", " + paint(color, fg(fmt::color::red) | fmt::emphasis::bold, "destructive");
   out += "\n";
   std::optional<planner::Phase> phase;
   std::size_t n = 0;
@@ -108,14 +118,16 @@ std::string render_text(const planner::Plan& plan, bool color, const std::string
       phase = s.phase;
       out += "\n" + paint(color, fmt::emphasis::bold, "── " + planner::phase_name(s.phase)) + "\n";
     }
-    out += fmt::format("{:>3}. {}{}\n", n, s.summary,
-                       s.transactional() ? "" : paint(color, fg(fmt::color::yellow), " (outside a transaction)"));
+    out += fmt::format(
+        "{:>3}. {}{}\n", n, s.summary,
+        s.transactional() ? "" : paint(color, fg(fmt::color::yellow), " (outside a transaction)"));
     for (const auto& st : s.forward)
       out += paint(color, fg(fmt::color::gray), indent(statement_text(st), "       ")) + "\n";
     for (const auto& h : s.hazards) {
       auto style = h.kind == Hazard::DataLoss ? fg(fmt::color::red) | fmt::emphasis::bold
                                               : fg(fmt::color::yellow);
-      out += "       " + paint(color, style, "! " + planner::hazard_name(h.kind)) + ": " + h.why + "\n";
+      out += "       " + paint(color, style, "! " + planner::hazard_name(h.kind)) + ": " + h.why +
+             "\n";
     }
     if (!s.hazards.empty() && s.size && s.table)
       out += "       table " + s.table->str() + ": " + size_text(*s.size) + "\n";
@@ -127,18 +139,23 @@ std::string render_sql(const planner::Plan& plan) {
   std::string out = fmt::format("-- keel plan for {}: {} step{}\n", plan.engine, plan.steps.size(),
                                 plan.steps.size() == 1 ? "" : "s");
   out += "-- from " + plan.from_fingerprint + "\n-- to   " + plan.to_fingerprint + "\n";
-  if (plan.empty()) return out + "-- nothing to do\n";
+  if (plan.empty())
+    return out + "-- nothing to do\n";
   for (const auto& g : group_steps(plan)) {
     out += "\n";
-    if (g.transactional) out += "BEGIN;\n";
+    if (g.transactional)
+      out += "BEGIN;\n";
     for (auto i : g.steps) {
       const auto& s = plan.steps[i];
       out += fmt::format("-- step {}/{}: {}", i + 1, plan.steps.size(), s.summary);
-      if (!s.hazards.empty()) out += " [" + hazard_list(s) + "]";
+      if (!s.hazards.empty())
+        out += " [" + hazard_list(s) + "]";
       out += "\n";
-      for (const auto& st : s.forward) out += statement_text(st) + "\n";
+      for (const auto& st : s.forward)
+        out += statement_text(st) + "\n";
     }
-    if (g.transactional) out += "COMMIT;\n";
+    if (g.transactional)
+      out += "COMMIT;\n";
   }
   return out;
 }
@@ -146,9 +163,11 @@ std::string render_sql(const planner::Plan& plan) {
 std::string render_markdown(const planner::Plan& plan, const std::string& title,
                             const std::string& in_sync) {
   std::string out = "### " + title + "\n\n";
-  if (plan.empty()) return out + "No changes: " + in_sync + ".\n";
+  if (plan.empty())
+    return out + "No changes: " + in_sync + ".\n";
   std::size_t hazardous = 0;
-  for (const auto& s : plan.steps) hazardous += s.hazards.empty() ? 0U : 1U;
+  for (const auto& s : plan.steps)
+    hazardous += s.hazards.empty() ? 0U : 1U;
   out += fmt::format("**{} step{}** on {}, {} with hazards{}.\n\n", plan.steps.size(),
                      plan.steps.size() == 1 ? "" : "s", plan.engine, hazardous,
                      plan.destructive() ? ", **destructive** (needs `--allow-destructive`)" : "");
@@ -156,11 +175,10 @@ std::string render_markdown(const planner::Plan& plan, const std::string& title,
     out += "#### Hazards\n\n";
     for (std::size_t i = 0; i < plan.steps.size(); ++i)
       for (const auto& h : plan.steps[i].hazards)
-        out += fmt::format("- {} **{}** · step {}: {}{} — {}\n",
-                           h.kind == Hazard::DataLoss ? "🛑" : "⚠️", planner::hazard_name(h.kind),
-                           i + 1, plan.steps[i].summary,
-                           plan.steps[i].size ? " (" + size_text(*plan.steps[i].size) + ")" : "",
-                           h.why);
+        out += fmt::format(
+            "- {} **{}** · step {}: {}{} — {}\n", h.kind == Hazard::DataLoss ? "🛑" : "⚠️",
+            planner::hazard_name(h.kind), i + 1, plan.steps[i].summary,
+            plan.steps[i].size ? " (" + size_text(*plan.steps[i].size) + ")" : "", h.why);
     out += "\n";
   }
   out += "#### Steps\n\n| # | phase | step | hazards |\n|---:|---|---|---|\n";
@@ -168,7 +186,8 @@ std::string render_markdown(const planner::Plan& plan, const std::string& title,
     const auto& s = plan.steps[i];
     std::string summary = s.summary;
     std::string escaped;
-    for (char c : summary) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+    for (char c : summary)
+      escaped += c == '|' ? std::string("\\|") : std::string(1, c);
     out += fmt::format("| {} | {} | {} | {} |\n", i + 1, planner::phase_name(s.phase), escaped,
                        s.hazards.empty() ? "" : hazard_list(s));
   }

@@ -22,7 +22,8 @@ double ms_since(Clock::time_point start) {
 
 /// The pause before retry `attempt` (0-based): doubling from options.backoff up to 5 s, plus
 /// jitter so that two waiting appliers do not retry in step.
-std::chrono::milliseconds pause_for(const ApplyOptions& options, int attempt, std::mt19937& jitter) {
+std::chrono::milliseconds pause_for(const ApplyOptions& options, int attempt,
+                                    std::mt19937& jitter) {
   auto pause = options.backoff * (1 << std::min(attempt, 10));
   pause = std::min<std::chrono::milliseconds>(pause, std::chrono::seconds(5));
   return pause + std::chrono::milliseconds(jitter() % 100);
@@ -37,15 +38,18 @@ std::string thousands(std::int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+    if (i != 0 && (digits.size() - i) % 3 == 0)
+      out += ',';
     out += digits[i];
   }
   return (n < 0 ? "-" : "") + out;
 }
 
 std::string duration_text(double seconds) {
-  if (seconds < 60) return fmt::format("{:.0f}s", seconds);
-  if (seconds < 3600) return fmt::format("{:.0f}m{:02.0f}s", seconds / 60, std::fmod(seconds, 60));
+  if (seconds < 60)
+    return fmt::format("{:.0f}s", seconds);
+  if (seconds < 3600)
+    return fmt::format("{:.0f}m{:02.0f}s", seconds / 60, std::fmod(seconds, 60));
   return fmt::format("{:.0f}h{:02.0f}m", seconds / 3600, std::fmod(seconds / 60, 60));
 }
 
@@ -54,13 +58,18 @@ class Runner {
  public:
   Runner(dialects::Database& db, const planner::Plan& plan, const ApplyOptions& options,
          std::ostream& log, Recorder* recorder)
-      : db_(db), plan_(plan), options_(options), log_(log), recorder_(recorder),
+      : db_(db),
+        plan_(plan),
+        options_(options),
+        log_(log),
+        recorder_(recorder),
         jitter_(std::random_device{}()) {}
 
   void run() {
     const std::size_t first = recorder_ != nullptr ? recorder_->revision.steps_done : 0;
     for (const auto& group : group_steps(plan_)) {
-      if (group.steps.back() < first) continue;  // committed by an earlier, interrupted run
+      if (group.steps.back() < first)
+        continue;  // committed by an earlier, interrupted run
       if (group.transactional) {
         run_transaction(group, first);
       } else {
@@ -74,7 +83,8 @@ class Runner {
                          const dialects::DatabaseError& e) {
     std::string message = fmt::format("applying step {}/{} ({})", step + 1, plan_.steps.size(),
                                       plan_.steps[step].summary);
-    if (statement != nullptr) message += ": " + *statement;
+    if (statement != nullptr)
+      message += ": " + *statement;
     message += ": " + std::string(e.what());
     if (!e.sqlstate().empty() && std::string(e.what()).find(e.sqlstate()) == std::string::npos)
       message += " (" + e.sqlstate() + ")";
@@ -97,7 +107,8 @@ class Runner {
 
   /// True (after pausing) when `e` is worth another attempt.
   bool retry(const dialects::DatabaseError& e, int attempt, std::size_t step) {
-    if (!db_.is_transient(e) || attempt >= options_.retries) return false;
+    if (!db_.is_transient(e) || attempt >= options_.retries)
+      return false;
     auto pause = pause_for(options_, attempt, jitter_);
     log_ << fmt::format("[{}/{}] {}: {}; retrying in {} ms (attempt {}/{})\n", step + 1,
                         plan_.steps.size(), plan_.steps[step].summary, e.what(), pause.count(),
@@ -122,7 +133,8 @@ class Runner {
         db_.set_lock_timeout(options_.lock_timeout);
         db_.begin();
         for (auto i : group.steps) {
-          if (i < first) continue;
+          if (i < first)
+            continue;
           current = i;
           failpoint("before-step", i + 1);
           auto start = Clock::now();
@@ -141,7 +153,8 @@ class Runner {
           }
         }
         db_.commit();
-        for (const auto& o : outcomes) report(o.index, o.milliseconds);
+        for (const auto& o : outcomes)
+          report(o.index, o.milliseconds);
         return;
       } catch (const dialects::DatabaseError& e) {
         end_transaction();
@@ -153,7 +166,8 @@ class Runner {
           });
           r.steps_done = std::max(first, group.steps.front());
         }
-        if (retry(e, attempt, current)) continue;
+        if (retry(e, attempt, current))
+          continue;
         fail(current, statement, e);
       }
     }
@@ -173,7 +187,8 @@ class Runner {
         for (; done < step.forward.size(); ++done) {
           const auto& st = step.forward[done];
           statement = &st.sql;
-          if (st.backfill) run_backfill(step_index, done, st);
+          if (st.backfill)
+            run_backfill(step_index, done, st);
           db_.execute(st.sql);
           record(step_index, done + 1, std::nullopt);
         }
@@ -203,9 +218,11 @@ class Runner {
   static std::size_t restart_point(const planner::Step& step, std::size_t failed) {
     for (std::size_t i = std::min(failed, step.forward.size() - 1) + 1; i-- > 0;) {
       const auto& sql = step.forward[i].sql;
-      if (sql.starts_with("COMMIT") && i < failed) return failed;
+      if (sql.starts_with("COMMIT") && i < failed)
+        return failed;
       if (sql.starts_with("BEGIN")) {
-        while (i > 0 && step.forward[i - 1].sql.starts_with("PRAGMA")) --i;
+        while (i > 0 && step.forward[i - 1].sql.starts_with("PRAGMA"))
+          --i;
         return i;
       }
     }
@@ -215,7 +232,8 @@ class Runner {
   /// Records that `statements` statements of step `step` are done (outside a transaction).
   void record(std::size_t step, std::size_t statements,
               const std::optional<state::StepProgress>& backfill) {
-    if (recorder_ == nullptr) return;
+    if (recorder_ == nullptr)
+      return;
     state::StepProgress p = backfill.value_or(state::StepProgress{});
     p.step = step;
     p.statements = statements;
@@ -234,13 +252,14 @@ class Runner {
     p.column = spec.column;
     p.expression = spec.expression;
     if (recorder_ != nullptr && recorder_->revision.progress &&
-        recorder_->revision.progress->step == step && recorder_->revision.progress->column == spec.column) {
+        recorder_->revision.progress->step == step &&
+        recorder_->revision.progress->column == spec.column) {
       p = *recorder_->revision.progress;  // a retry of this very backfill
     } else if (auto it = options_.resume.find(key); it != options_.resume.end()) {
       p.after = it->second.after;
       p.rows = it->second.rows;
-      log_ << fmt::format("  resuming the backfill of {}.{} after {} rows (position {})\n",
-                          p.table, p.column, thousands(p.rows), fmt::join(p.after, ", "));
+      log_ << fmt::format("  resuming the backfill of {}.{} after {} rows (position {})\n", p.table,
+                          p.column, thousands(p.rows), fmt::join(p.after, ", "));
     }
     const auto total = db_.estimated_rows(spec.table);
     const auto started = Clock::now();
@@ -269,7 +288,8 @@ class Runner {
         ++batches;
         failpoint("after-batch", batches);
         show_progress(p, total, rows_at_start, started, batches, last_line, false);
-        if (options_.batch_sleep.count() > 0) std::this_thread::sleep_for(options_.batch_sleep);
+        if (options_.batch_sleep.count() > 0)
+          std::this_thread::sleep_for(options_.batch_sleep);
       } catch (const dialects::DatabaseError& e) {
         end_transaction();
         if (db_.is_transient(e) && attempt < options_.retries) {
@@ -288,7 +308,8 @@ class Runner {
                      Clock::time_point& last_line, bool finished) {
     const double seconds = std::max(1e-3, ms_since(started) / 1000);
     const double rate = static_cast<double>(p.rows - rows_at_start) / seconds;
-    std::string line = fmt::format("  backfill {}.{}: {} rows", p.table, p.column, thousands(p.rows));
+    std::string line =
+        fmt::format("  backfill {}.{}: {} rows", p.table, p.column, thousands(p.rows));
     if (total && *total > 0) {
       const double share = std::min(1.0, static_cast<double>(p.rows) / static_cast<double>(*total));
       if (options_.progress_bar) {
@@ -296,8 +317,8 @@ class Runner {
         const int filled = static_cast<int>(share * kWidth);
         line = fmt::format("  backfill {}.{} [{}{}] {:3.0f}% {}/~{} rows", p.table, p.column,
                            std::string(static_cast<std::size_t>(filled), '#'),
-                           std::string(static_cast<std::size_t>(kWidth - filled), '.'),
-                           share * 100, thousands(p.rows), thousands(*total));
+                           std::string(static_cast<std::size_t>(kWidth - filled), '.'), share * 100,
+                           thousands(p.rows), thousands(*total));
       } else {
         line += fmt::format(" of ~{} ({:.0f}%)", thousands(*total), share * 100);
       }
@@ -332,8 +353,10 @@ void failpoint(const char* where, std::size_t n) {
   // before step K (1-based) runs; after-batch:B right after the B-th backfill batch commits.
   // Crash tests use it to stop keel at an exact place; nothing else should set it.
   static const char* spec = std::getenv("KEEL_FAILPOINT");
-  if (spec == nullptr) return;
-  if (std::string(spec) == fmt::format("{}:{}", where, n)) std::raise(SIGKILL);
+  if (spec == nullptr)
+    return;
+  if (std::string(spec) == fmt::format("{}:{}", where, n))
+    std::raise(SIGKILL);
 }
 
 std::map<std::string, BackfillResume> resumable_backfills(
@@ -342,7 +365,8 @@ std::map<std::string, BackfillResume> resumable_backfills(
   // Oldest first, so that the newest position of a column wins.
   for (auto it = interrupted.rbegin(); it != interrupted.rend(); ++it) {
     const auto& p = it->progress;
-    if (!p || p->column.empty() || p->after.empty()) continue;
+    if (!p || p->column.empty() || p->after.empty())
+      continue;
     out[backfill_key(p->table, p->column, p->expression)] = {p->after, p->rows, it->id};
   }
   return out;

@@ -12,14 +12,16 @@ std::string outcomes_to_json(const std::vector<StepOutcome>& outcomes) {
   auto j = nlohmann::ordered_json::array();
   for (const auto& o : outcomes) {
     nlohmann::ordered_json item{{"index", o.index}, {"status", o.status}, {"ms", o.milliseconds}};
-    if (!o.error.empty()) item["error"] = o.error;
+    if (!o.error.empty())
+      item["error"] = o.error;
     j.push_back(item);
   }
   return j.dump();
 }
 
 std::string progress_to_json(const std::optional<StepProgress>& progress) {
-  if (!progress) return "";
+  if (!progress)
+    return "";
   nlohmann::ordered_json j{{"step", progress->step}, {"statements", progress->statements}};
   if (!progress->column.empty()) {
     j["backfill"] = {{"table", progress->table},
@@ -32,7 +34,8 @@ std::string progress_to_json(const std::optional<StepProgress>& progress) {
 }
 
 std::optional<StepProgress> progress_from_json(const std::string& text) {
-  if (text.empty()) return std::nullopt;
+  if (text.empty())
+    return std::nullopt;
   auto j = nlohmann::json::parse(text);
   StepProgress p;
   p.step = j.at("step").get<std::size_t>();
@@ -50,9 +53,11 @@ std::optional<StepProgress> progress_from_json(const std::string& text) {
 
 std::vector<StepOutcome> outcomes_from_json(const std::string& text) {
   std::vector<StepOutcome> out;
-  if (text.empty()) return out;
+  if (text.empty())
+    return out;
   auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return out;
+  if (!j.is_array())
+    return out;
   for (const auto& item : j)
     out.push_back({item.value("index", std::size_t{0}), item.value("status", std::string{}),
                    item.value("ms", 0.0), item.value("error", std::string{})});
@@ -62,7 +67,8 @@ std::vector<StepOutcome> outcomes_from_json(const std::string& text) {
 std::string now_iso8601() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,

@@ -11,8 +11,8 @@ namespace keel::state {
 
 /// How one step of a revision ended.
 struct StepOutcome {
-  std::size_t index{};       ///< 0-based step index in the revision's plan
-  std::string status{};      ///< "applied" or "failed"
+  std::size_t index{};   ///< 0-based step index in the revision's plan
+  std::string status{};  ///< "applied" or "failed"
   double milliseconds{};
   std::string error{};
   bool operator==(const StepOutcome&) const = default;

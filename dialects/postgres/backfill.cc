@@ -1,6 +1,7 @@
 #include "dialects/postgres/backfill.h"
 
 #include <algorithm>
+
 #include <fmt/format.h>
 
 #include "dialects/sql.h"
@@ -8,21 +9,24 @@
 namespace keel::dialects::postgres {
 namespace {
 
-std::int64_t to_int(std::string_view text) { return text.empty() ? 0 : std::stoll(std::string(text)); }
+std::int64_t to_int(std::string_view text) {
+  return text.empty() ? 0 : std::stoll(std::string(text));
+}
 
 }  // namespace
 
 Backfiller::Walk& Backfiller::walk_of(const planner::Backfill& backfill, std::int64_t limit) {
   const auto name = qualified(backfill.table);
   auto it = walks_.find(name);
-  if (it != walks_.end()) return it->second;
+  if (it != walks_.end())
+    return it->second;
   Walk walk;
-  const auto key = session_.query(fmt::format(
-      "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_index i"
-      " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
-      " WHERE i.indrelid = {}::regclass AND i.indisprimary"
-      " ORDER BY array_position(i.indkey::int2[], a.attnum)",
-      quote_literal(name)));
+  const auto key = session_.query(
+      fmt::format("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_index i"
+                  " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
+                  " WHERE i.indrelid = {}::regclass AND i.indisprimary"
+                  " ORDER BY array_position(i.indkey::int2[], a.attnum)",
+                  quote_literal(name)));
   for (std::size_t r = 0; r < key.size(); ++r)
     walk.key.emplace_back(std::string(key.text(r, 0)), std::string(key.text(r, 1)));
   if (walk.key.empty()) {
@@ -32,7 +36,8 @@ Backfiller::Walk& Backfiller::walk_of(const planner::Backfill& backfill, std::in
         " FROM pg_class c WHERE c.oid = {0}::regclass",
         quote_literal(name)));
     walk.pages = to_int(size.text(0, 0));
-    const auto rows_per_page = std::max<std::int64_t>(1, to_int(size.text(0, 1)) / to_int(size.text(0, 2)));
+    const auto rows_per_page =
+        std::max<std::int64_t>(1, to_int(size.text(0, 1)) / to_int(size.text(0, 2)));
     walk.pages_per_batch = std::max<std::int64_t>(1, limit / rows_per_page);
   }
   return walks_.emplace(name, std::move(walk)).first->second;
@@ -65,20 +70,22 @@ BackfillBatch Backfiller::by_key(const planner::Backfill& backfill, const Walk& 
   const bool resume = after.size() == walk.key.size();
   const std::string lower = resume ? fmt::format("ROW({}) > {}", cols, row(after)) : "true";
   // The batch's last key, found on the primary key's index; the UPDATE then fills that range.
-  const auto last = session_.query(fmt::format(
-      "SELECT {} FROM (SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT {}) AS batch ORDER BY {} LIMIT 1",
-      texts, cols, table, lower, cols, limit, desc));
+  const auto last =
+      session_.query(fmt::format("SELECT {} FROM (SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT {}) "
+                                 "AS batch ORDER BY {} LIMIT 1",
+                                 texts, cols, table, lower, cols, limit, desc));
   BackfillBatch batch;
   if (last.size() == 0) {
     batch.done = true;
     return batch;
   }
-  for (std::size_t c = 0; c < walk.key.size(); ++c) batch.last.emplace_back(last.text(0, c));
+  for (std::size_t c = 0; c < walk.key.size(); ++c)
+    batch.last.emplace_back(last.text(0, c));
   const auto column = quote_ident(backfill.column);
-  const auto done = session_.query(fmt::format(
-      "WITH filled AS (UPDATE {} SET {} = {} WHERE {} AND ROW({}) <= {} AND {} IS NULL"
-      " RETURNING 1) SELECT count(*) FROM filled",
-      table, column, backfill.expression, lower, cols, row(batch.last), column));
+  const auto done = session_.query(
+      fmt::format("WITH filled AS (UPDATE {} SET {} = {} WHERE {} AND ROW({}) <= {} AND {} IS NULL"
+                  " RETURNING 1) SELECT count(*) FROM filled",
+                  table, column, backfill.expression, lower, cols, row(batch.last), column));
   batch.rows = to_int(done.text(0, 0));
   return batch;
 }
@@ -104,11 +111,13 @@ BackfillBatch Backfiller::by_pages(const planner::Backfill& backfill, const Walk
 
 std::map<state::QualifiedName, planner::TableSize> table_sizes(
     Session& session, const std::vector<state::QualifiedName>& tables) {
-  if (tables.empty()) return {};
+  if (tables.empty())
+    return {};
   // Only the tables a plan names: sizing files is the costly part, per table.
   std::string list;
   for (const auto& t : tables)
-    list += (list.empty() ? "(" : ", (") + quote_literal(t.schema) + ", " + quote_literal(t.name) + ")";
+    list +=
+        (list.empty() ? "(" : ", (") + quote_literal(t.schema) + ", " + quote_literal(t.name) + ")";
   const std::string filter = "(n.nspname, c.relname) IN (VALUES " + list + ")";
   // Partitions roll up into their parent, which is what plans name.
   const auto rows = session.query(
@@ -122,11 +131,12 @@ std::map<state::QualifiedName, planner::TableSize> table_sizes(
       "   FROM pg_inherits h WHERE h.inhparent = c.oid)"
       "   ELSE pg_total_relation_size(c.oid) END::bigint"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      " WHERE c.relkind IN ('r', 'p') AND " + filter);
+      " WHERE c.relkind IN ('r', 'p') AND " +
+      filter);
   std::map<state::QualifiedName, planner::TableSize> out;
   for (std::size_t r = 0; r < rows.size(); ++r)
     out[{std::string(rows.text(r, 0)), std::string(rows.text(r, 1))}] = {to_int(rows.text(r, 2)),
-                                                                      to_int(rows.text(r, 3))};
+                                                                         to_int(rows.text(r, 3))};
   return out;
 }
 

@@ -25,7 +25,7 @@ class Backfiller {
  private:
   struct Walk {
     std::vector<std::pair<std::string, std::string>> key;  ///< (column, type); empty: pages
-    std::int64_t pages = 0;           ///< heap pages when the walk started (page walks)
+    std::int64_t pages = 0;  ///< heap pages when the walk started (page walks)
     std::int64_t pages_per_batch = 1;
   };
   Walk& walk_of(const planner::Backfill& backfill, std::int64_t limit);

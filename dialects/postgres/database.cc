@@ -79,9 +79,11 @@ class PgDatabase final : public Database {
 
   [[nodiscard]] std::optional<std::int64_t> estimated_rows(
       const state::QualifiedName& table) override {
-    const auto rows = session_.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = " +
-                                     quote_literal(qualified(table)) + "::regclass");
-    if (rows.size() == 0) return std::nullopt;
+    const auto rows =
+        session_.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = " +
+                       quote_literal(qualified(table)) + "::regclass");
+    if (rows.size() == 0)
+      return std::nullopt;
     return std::stoll(std::string(rows.text(0, 0)));
   }
 

@@ -15,12 +15,14 @@ using planner::Statement;
 
 std::string ident_list(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + quote_ident(n);
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + quote_ident(n);
   return out;
 }
 
 std::string deferral(bool deferrable, bool initially_deferred) {
-  if (!deferrable) return "";
+  if (!deferrable)
+    return "";
   return initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
 }
 
@@ -31,8 +33,10 @@ std::string comment_literal(const std::optional<std::string>& c) {
 std::string fk_definition(const state::ForeignKey& fk) {
   std::string s = "FOREIGN KEY (" + ident_list(fk.columns) + ") REFERENCES " +
                   qualified(fk.ref_table) + " (" + ident_list(fk.ref_columns) + ")";
-  if (fk.on_update != state::FkAction::NoAction) s += " ON UPDATE " + fk_action_sql(fk.on_update);
-  if (fk.on_delete != state::FkAction::NoAction) s += " ON DELETE " + fk_action_sql(fk.on_delete);
+  if (fk.on_update != state::FkAction::NoAction)
+    s += " ON UPDATE " + fk_action_sql(fk.on_update);
+  if (fk.on_delete != state::FkAction::NoAction)
+    s += " ON DELETE " + fk_action_sql(fk.on_delete);
   return s + deferral(fk.deferrable, fk.initially_deferred);
 }
 
@@ -42,34 +46,45 @@ std::string unique_definition(const state::UniqueConstraint& u) {
 
 std::string index_key(const state::IndexKey& k) {
   std::string s = k.expression ? "(" + *k.expression + ")" : quote_ident(k.column);
-  if (k.collation) s += " COLLATE " + quote_ident(*k.collation);
-  if (k.opclass) s += " " + *k.opclass;
-  if (k.descending) s += " DESC";
-  if (k.nulls == state::NullsOrder::First) s += " NULLS FIRST";
-  if (k.nulls == state::NullsOrder::Last) s += " NULLS LAST";
+  if (k.collation)
+    s += " COLLATE " + quote_ident(*k.collation);
+  if (k.opclass)
+    s += " " + *k.opclass;
+  if (k.descending)
+    s += " DESC";
+  if (k.nulls == state::NullsOrder::First)
+    s += " NULLS FIRST";
+  if (k.nulls == state::NullsOrder::Last)
+    s += " NULLS LAST";
   return s;
 }
 
-std::string alter(const state::QualifiedName& t) { return "ALTER TABLE " + qualified(t) + " "; }
+std::string alter(const state::QualifiedName& t) {
+  return "ALTER TABLE " + qualified(t) + " ";
+}
 
 std::string index_sql(const state::QualifiedName& table, const state::Index& index,
                       bool concurrently = false) {
   std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
                   (concurrently ? "CONCURRENTLY " : "") + quote_ident(index.name) + " ON " +
                   qualified(table);
-  if (index.method != "btree") s += " USING " + index.method;
+  if (index.method != "btree")
+    s += " USING " + index.method;
   s += " (";
   for (std::size_t i = 0; i < index.keys.size(); ++i)
     s += (i ? ", " : "") + index_key(index.keys[i]);
   s += ")";
-  if (!index.include.empty()) s += " INCLUDE (" + ident_list(index.include) + ")";
-  if (index.where) s += " WHERE " + *index.where;
+  if (!index.include.empty())
+    s += " INCLUDE (" + ident_list(index.include) + ")";
+  if (index.where)
+    s += " WHERE " + *index.where;
   return s;
 }
 
 std::vector<Statement> create_table(const state::Table& t, bool with_fks) {
   std::vector<std::string> parts;
-  for (const auto& c : t.columns) parts.push_back(column_definition(c));
+  for (const auto& c : t.columns)
+    parts.push_back(column_definition(c));
   if (t.primary_key)
     parts.push_back("CONSTRAINT " + quote_ident(t.primary_key->name) + " PRIMARY KEY (" +
                     ident_list(t.primary_key->columns) + ")");
@@ -81,27 +96,31 @@ std::vector<Statement> create_table(const state::Table& t, bool with_fks) {
     for (const auto& f : t.foreign_keys)
       parts.push_back("CONSTRAINT " + quote_ident(f.name) + " " + fk_definition(f));
   std::string sql = "CREATE TABLE " + qualified(t.name) + " (";
-  for (std::size_t i = 0; i < parts.size(); ++i) sql += (i ? ",\n  " : "\n  ") + parts[i];
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    sql += (i ? ",\n  " : "\n  ") + parts[i];
   sql += "\n)";
-  if (t.partition_by) sql += " PARTITION BY " + *t.partition_by;
+  if (t.partition_by)
+    sql += " PARTITION BY " + *t.partition_by;
   std::vector<Statement> out{{sql, true}};
   if (t.comment)
     out.push_back({"COMMENT ON TABLE " + qualified(t.name) + " IS " + quote_literal(*t.comment)});
   for (const auto& c : t.columns)
     if (c.comment)
-      out.push_back({"COMMENT ON COLUMN " + qualified(t.name) + "." + quote_ident(c.name) +
-                     " IS " + quote_literal(*c.comment)});
+      out.push_back({"COMMENT ON COLUMN " + qualified(t.name) + "." + quote_ident(c.name) + " IS " +
+                     quote_literal(*c.comment)});
   return out;
 }
 
 /// Splits "character varying(20)" into {"character varying", "20"}; "" when no modifier.
 std::pair<std::string, std::string> split_typmod(const std::string& type) {
   auto open = type.find('(');
-  if (open == std::string::npos) return {type, ""};
+  if (open == std::string::npos)
+    return {type, ""};
   auto close = type.find(')', open);
   std::string base = type.substr(0, open);
   std::string rest = close == std::string::npos ? "" : type.substr(close + 1);
-  while (!base.empty() && base.back() == ' ') base.pop_back();
+  while (!base.empty() && base.back() == ' ')
+    base.pop_back();
   return {base + rest, type.substr(open + 1, close - open - 1)};
 }
 
@@ -113,8 +132,10 @@ std::string not_null_check(const state::QualifiedName& table, const std::string&
   std::string base = table.name + "_" + column;
   if (base.size() + suffix.size() > kMax) {
     base.resize(kMax - suffix.size());
-    while (!base.empty() && (static_cast<unsigned char>(base.back()) & 0xC0) == 0x80) base.pop_back();
-    if (!base.empty() && static_cast<unsigned char>(base.back()) >= 0xC0) base.pop_back();
+    while (!base.empty() && (static_cast<unsigned char>(base.back()) & 0xC0) == 0x80)
+      base.pop_back();
+    if (!base.empty() && static_cast<unsigned char>(base.back()) >= 0xC0)
+      base.pop_back();
   }
   return base + suffix;
 }
@@ -141,7 +162,8 @@ void set_not_null(std::vector<Statement>& out, const state::QualifiedName& table
                  false, std::nullopt, drop_check});
   out.push_back({alter(table) + "VALIDATE CONSTRAINT " + check, false, std::nullopt, ""});
   out.push_back({alter(table) + "ALTER COLUMN " + quote_ident(column) + " SET NOT NULL", false,
-                 std::nullopt, alter(table) + "ALTER COLUMN " + quote_ident(column) + " DROP NOT NULL"});
+                 std::nullopt,
+                 alter(table) + "ALTER COLUMN " + quote_ident(column) + " DROP NOT NULL"});
   out.push_back({alter(table) + "DROP CONSTRAINT " + check, false, std::nullopt, ""});
 }
 
@@ -173,10 +195,12 @@ std::vector<Statement> alter_column(const planner::AlterColumn& a) {
   bool drop_default = from.default_sql && (needs_using || !to.default_sql);
   if (from.identity != state::Identity::None && to.identity == state::Identity::None)
     add(col + "DROP IDENTITY");
-  if (drop_default) add(col + "DROP DEFAULT");
+  if (drop_default)
+    add(col + "DROP DEFAULT");
   if (type_changes) {
     std::string s = col + "TYPE " + to.type;
-    if (to.collation) s += " COLLATE " + quote_ident(*to.collation);
+    if (to.collation)
+      s += " COLLATE " + quote_ident(*to.collation);
     if (from.type != to.type && !assignment_cast(from.type, to.type)) {
       bool from_enum_or_array = from.type.find('.') != std::string::npos;
       s += " USING " + quote_ident(to.name) + (from_enum_or_array ? "::text" : "") +
@@ -191,9 +215,11 @@ std::vector<Statement> alter_column(const planner::AlterColumn& a) {
     add(col + "ADD GENERATED " +
         (to.identity == state::Identity::Always ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY");
   else if (from.identity != to.identity && to.identity != state::Identity::None)
-    add(col + "SET GENERATED " + (to.identity == state::Identity::Always ? "ALWAYS" : "BY DEFAULT"));
+    add(col + "SET GENERATED " +
+        (to.identity == state::Identity::Always ? "ALWAYS" : "BY DEFAULT"));
   if (from.nullable && !to.nullable) {
-    if (to.backfill) out.push_back(backfill(a.table, to.name, *to.backfill));
+    if (to.backfill)
+      out.push_back(backfill(a.table, to.name, *to.backfill));
     set_not_null(out, a.table, to.name);
   } else if (!from.nullable && to.nullable) {
     add(col + "DROP NOT NULL");
@@ -260,41 +286,50 @@ std::vector<Statement> replace_enum(const planner::ReplaceEnum& r) {
     out.push_back({alter(table) + "DROP CONSTRAINT " + quote_ident(check.name)});
   out.push_back({"ALTER TYPE " + qualified(name) + " RENAME TO " + quote_ident(old_name)});
   std::string values;
-  for (const auto& v : r.to.values) values += (values.empty() ? "" : ", ") + quote_literal(v);
+  for (const auto& v : r.to.values)
+    values += (values.empty() ? "" : ", ") + quote_literal(v);
   out.push_back({"CREATE TYPE " + qualified(name) + " AS ENUM (" + values + ")"});
   for (const auto& [table, column] : r.users) {
     std::string col = "ALTER COLUMN " + quote_ident(column.name) + " ";
     bool array = column.type.ends_with("[]");
-    if (column.default_sql) out.push_back({alter(table) + col + "DROP DEFAULT"});
+    if (column.default_sql)
+      out.push_back({alter(table) + col + "DROP DEFAULT"});
     out.push_back({alter(table) + col + "TYPE " + column.type + " USING " +
                    quote_ident(column.name) + "::text" + (array ? "[]" : "") + "::" + column.type});
-    if (column.default_sql) out.push_back({alter(table) + col + "SET DEFAULT " + *column.default_sql});
+    if (column.default_sql)
+      out.push_back({alter(table) + col + "SET DEFAULT " + *column.default_sql});
   }
   out.push_back({"DROP TYPE " + qualified(old_q)});
   for (const auto& [table, check] : r.checks)
     out.push_back({alter(table) + "ADD CONSTRAINT " + quote_ident(check.name) + " CHECK (" +
                    check.expr + ")"});
-  for (const auto& [table, index] : r.indexes) out.push_back({index_sql(table, index)});
+  for (const auto& [table, index] : r.indexes)
+    out.push_back({index_sql(table, index)});
   if (r.from.comment != r.to.comment || r.to.comment)
     out.push_back({"COMMENT ON TYPE " + qualified(name) + " IS " + comment_literal(r.to.comment)});
   return out;
 }
 
-bool is_numeric_family(const std::string& base) { return base == "numeric"; }
+bool is_numeric_family(const std::string& base) {
+  return base == "numeric";
+}
 
 }  // namespace
 
 bool assignment_cast(const std::string& from, const std::string& to) {
-  if (binary_coercible(from, to)) return true;
+  if (binary_coercible(from, to))
+    return true;
   auto base = [](std::string type) {
     bool array = type.ends_with("[]");
-    if (array) type.resize(type.size() - 2);
+    if (array)
+      type.resize(type.size() - 2);
     auto [b, m] = split_typmod(type);
     return std::pair{b, array};
   };
   auto [fb, farray] = base(from);
   auto [tb, tarray] = base(to);
-  if (farray != tarray) return false;
+  if (farray != tarray)
+    return false;
   auto family = [](const std::string& b) -> int {
     static const std::vector<std::vector<std::string>> families{
         {"text", "character varying", "character"},
@@ -305,39 +340,47 @@ bool assignment_cast(const std::string& from, const std::string& to) {
     };
     for (std::size_t i = 0; i < families.size(); ++i)
       for (const auto& member : families[i])
-        if (b == member) return static_cast<int>(i);
+        if (b == member)
+          return static_cast<int>(i);
     return -1;
   };
   // Every type converts to a string type by assignment (through its output function), and
   // PostgreSQL has an assignment cast between any two types of one family above.
-  if (!farray && family(tb) == 0) return true;
+  if (!farray && family(tb) == 0)
+    return true;
   int f = family(fb);
   return f >= 0 && f == family(tb);
 }
 
 bool binary_coercible(const std::string& from, const std::string& to) {
-  if (from == to) return true;
+  if (from == to)
+    return true;
   auto [fb, fm] = split_typmod(from);
   auto [tb, tm] = split_typmod(to);
   auto varlen = [](const std::string& b) {
-    return b == "character varying" || b == "text" || b == "character varying[]" ||
-           b == "text[]";
+    return b == "character varying" || b == "text" || b == "character varying[]" || b == "text[]";
   };
   if ((fb == "character varying" && (tb == "text" || tb == "character varying")) ||
       (fb == "character varying[]" && (tb == "text[]" || tb == "character varying[]"))) {
-    if (tb == "text" || tb == "text[]" || tm.empty()) return true;
-    if (fm.empty()) return false;
+    if (tb == "text" || tb == "text[]" || tm.empty())
+      return true;
+    if (fm.empty())
+      return false;
     return std::stoi(tm) >= std::stoi(fm);
   }
-  if (fb == "text" && tb == "character varying" && tm.empty()) return true;
+  if (fb == "text" && tb == "character varying" && tm.empty())
+    return true;
   (void)varlen;
   if (fb == tb && (fb == "bit varying")) {
-    if (tm.empty()) return true;
+    if (tm.empty())
+      return true;
     return !fm.empty() && std::stoi(tm) >= std::stoi(fm);
   }
   if (is_numeric_family(fb) && tb == fb) {
-    if (tm.empty()) return true;
-    if (fm.empty()) return false;
+    if (tm.empty())
+      return true;
+    if (fm.empty())
+      return false;
     auto fc = fm.find(',');
     auto tc = tm.find(',');
     int fp = std::stoi(fm.substr(0, fc));
@@ -346,23 +389,33 @@ bool binary_coercible(const std::string& from, const std::string& to) {
     int ts = tc == std::string::npos ? 0 : std::stoi(tm.substr(tc + 1));
     return fs == ts && tp >= fp;
   }
-  if (fb == "timestamp without time zone" && tb == fb) return true;  // precision only
-  if (fb == "timestamp with time zone" && tb == fb) return true;
+  if (fb == "timestamp without time zone" && tb == fb)
+    return true;  // precision only
+  if (fb == "timestamp with time zone" && tb == fb)
+    return true;
   return false;
 }
 
 std::string column_definition(const state::Column& c) {
   std::string s = quote_ident(c.name) + " " + c.type;
-  if (c.collation) s += " COLLATE " + quote_ident(*c.collation);
-  if (c.identity == state::Identity::Always) s += " GENERATED ALWAYS AS IDENTITY";
-  if (c.identity == state::Identity::ByDefault) s += " GENERATED BY DEFAULT AS IDENTITY";
-  if (c.generated) s += " GENERATED ALWAYS AS (" + *c.generated + ") STORED";
-  if (c.default_sql) s += " DEFAULT " + *c.default_sql;
-  if (!c.nullable) s += " NOT NULL";
+  if (c.collation)
+    s += " COLLATE " + quote_ident(*c.collation);
+  if (c.identity == state::Identity::Always)
+    s += " GENERATED ALWAYS AS IDENTITY";
+  if (c.identity == state::Identity::ByDefault)
+    s += " GENERATED BY DEFAULT AS IDENTITY";
+  if (c.generated)
+    s += " GENERATED ALWAYS AS (" + *c.generated + ") STORED";
+  if (c.default_sql)
+    s += " DEFAULT " + *c.default_sql;
+  if (!c.nullable)
+    s += " NOT NULL";
   return s;
 }
 
-planner::Capabilities Renderer::capabilities() const { return {}; }
+planner::Capabilities Renderer::capabilities() const {
+  return {};
+}
 
 bool Renderer::supports_in_place(const planner::Change& /*change*/,
                                  const state::Table& /*live*/) const {
@@ -381,7 +434,8 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
           },
           [](const CreateExtension& c) -> std::vector<Statement> {
             std::string s = "CREATE EXTENSION IF NOT EXISTS " + quote_ident(c.extension.name);
-            if (c.extension.schema) s += " SCHEMA " + quote_ident(*c.extension.schema);
+            if (c.extension.schema)
+              s += " SCHEMA " + quote_ident(*c.extension.schema);
             return {{s}};
           },
           [](const DropExtension& c) -> std::vector<Statement> {
@@ -402,16 +456,19 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
             return {{"DROP TYPE " + qualified(c.enumeration.name)}};
           },
           [](const AddEnumValue& c) -> std::vector<Statement> {
-            std::string s = "ALTER TYPE " + qualified(c.from.name) + " ADD VALUE " +
-                            quote_literal(c.value);
-            if (c.before) s += " BEFORE " + quote_literal(*c.before);
-            if (c.after) s += " AFTER " + quote_literal(*c.after);
+            std::string s =
+                "ALTER TYPE " + qualified(c.from.name) + " ADD VALUE " + quote_literal(c.value);
+            if (c.before)
+              s += " BEFORE " + quote_literal(*c.before);
+            if (c.after)
+              s += " AFTER " + quote_literal(*c.after);
             return {{s}};
           },
           [](const ReplaceEnum& c) { return replace_enum(c); },
           [](const CreateTable& c) { return create_table(c.table, c.with_foreign_keys); },
           [](const DropTable& c) -> std::vector<Statement> {
-            if (!c.keep_as) return {{"DROP TABLE " + qualified(c.table.name)}};
+            if (!c.keep_as)
+              return {{"DROP TABLE " + qualified(c.table.name)}};
             // Moved aside, not dropped: rollback moves it back with every row.
             state::QualifiedName renamed{c.table.name.schema, *c.keep_as};
             state::QualifiedName kept{kTrashSchema, *c.keep_as};
@@ -444,12 +501,13 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
               out.push_back({"CREATE SCHEMA IF NOT EXISTS " + quote_ident(kTrashSchema)});
               // Writes wait from the copy to the drop, so none lands in between and is lost.
               out.push_back({"LOCK TABLE " + qualified(c.table) + " IN SHARE MODE"});
-              out.push_back({"CREATE TABLE " + qualified(kept) + " AS SELECT " +
-                             ident_list(c.key) + ", " + quote_ident(c.column.name) +
-                             (user_type ? "::text" + std::string(c.column.type.ends_with("[]") ? "[]" : "") +
-                                              " AS " + quote_ident(c.column.name)
-                                        : "") +
-                             " FROM " + qualified(c.table)});
+              out.push_back(
+                  {"CREATE TABLE " + qualified(kept) + " AS SELECT " + ident_list(c.key) + ", " +
+                   quote_ident(c.column.name) +
+                   (user_type ? "::text" + std::string(c.column.type.ends_with("[]") ? "[]" : "") +
+                                    " AS " + quote_ident(c.column.name)
+                              : "") +
+                   " FROM " + qualified(c.table)});
               out.push_back({"INSERT INTO keel.kept (object, kind, source) VALUES (" +
                              quote_literal(qualified(kept)) + ", 'column', " +
                              quote_literal(qualified(c.table) + "." + quote_ident(c.column.name)) +
@@ -531,8 +589,8 @@ std::vector<Statement> Renderer::render(const planner::Change& change) const {
             return {{"COMMENT ON TABLE " + qualified(c.table) + " IS " + comment_literal(c.to)}};
           },
           [](const SetEnumComment& c) -> std::vector<Statement> {
-            return {{"COMMENT ON TYPE " + qualified(c.enumeration) + " IS " +
-                     comment_literal(c.to)}};
+            return {
+                {"COMMENT ON TYPE " + qualified(c.enumeration) + " IS " + comment_literal(c.to)}};
           },
           [](const SetViewComment& c) -> std::vector<Statement> {
             return {{"COMMENT ON VIEW " + qualified(c.view) + " IS " + comment_literal(c.to)}};
@@ -576,8 +634,8 @@ std::vector<Statement> Renderer::render_reverse(const planner::Change& change) c
                    " = k." + quote_ident(d->column.name) + "::" + d->column.type + " FROM " +
                    qualified(kept) + " AS k WHERE " + match});
     if (!d->column.nullable)
-      out.push_back({alter(d->table) + "ALTER COLUMN " + quote_ident(d->column.name) +
-                     " SET NOT NULL"});
+      out.push_back(
+          {alter(d->table) + "ALTER COLUMN " + quote_ident(d->column.name) + " SET NOT NULL"});
     if (d->column.comment)
       out.push_back({"COMMENT ON COLUMN " + qualified(d->table) + "." +
                      quote_ident(d->column.name) + " IS " + quote_literal(*d->column.comment)});
@@ -611,13 +669,15 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
           [&](const AddColumn& c) {
             const auto& col = c.column;
             bool volatile_default =
-                col.default_sql && (col.default_sql->find("random()") != std::string::npos ||
-                                    col.default_sql->find("gen_random_uuid()") != std::string::npos ||
-                                    col.default_sql->find("clock_timestamp()") != std::string::npos ||
-                                    col.default_sql->find("nextval(") != std::string::npos);
+                col.default_sql &&
+                (col.default_sql->find("random()") != std::string::npos ||
+                 col.default_sql->find("gen_random_uuid()") != std::string::npos ||
+                 col.default_sql->find("clock_timestamp()") != std::string::npos ||
+                 col.default_sql->find("nextval(") != std::string::npos);
             if (volatile_default || col.identity != state::Identity::None || col.generated) {
-              out.push_back({Hazard::TableRewrite,
-                             "a volatile default, identity or generated column rewrites every row"});
+              out.push_back(
+                  {Hazard::TableRewrite,
+                   "a volatile default, identity or generated column rewrites every row"});
               scan_under_ael("the rewrite runs");
             } else if (!col.nullable && !col.default_sql && col.backfill) {
               backfilled();
@@ -651,40 +711,43 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
                                                      " can truncate, round or reject values"});
             }
             if (c.from.generated != c.to.generated && c.to.generated) {
-              out.push_back({Hazard::TableRewrite, "the generated column is recreated and recomputed"});
+              out.push_back(
+                  {Hazard::TableRewrite, "the generated column is recreated and recomputed"});
               scan_under_ael("the rewrite runs");
             }
             if (c.from.nullable && !c.to.nullable) {
               if (c.to.backfill) {
                 backfilled();
               } else {
-                out.push_back({Hazard::LongRunning,
-                               "validating NOT NULL scans the table; " + kOnline});
+                out.push_back(
+                    {Hazard::LongRunning, "validating NOT NULL scans the table; " + kOnline});
                 standalone("the NOT NULL validation runs");
               }
             }
           },
           [&](const AddCheck& c) {
-            if (!c.not_valid) scan_under_ael("checking existing rows scans the table");
+            if (!c.not_valid)
+              scan_under_ael("checking existing rows scans the table");
           },
           [&](const AddForeignKey& c) {
             if (!c.table_is_new && !c.not_valid) {
-              out.push_back({Hazard::BlocksWrites,
-                             "writes to " + c.table.str() + " and " + c.key.ref_table.str() +
-                                 " wait while existing rows are checked"});
+              out.push_back({Hazard::BlocksWrites, "writes to " + c.table.str() + " and " +
+                                                       c.key.ref_table.str() +
+                                                       " wait while existing rows are checked"});
               out.push_back({Hazard::LongRunning, "time grows with the number of rows"});
             }
           },
           [&](const ValidateConstraint&) {
-            out.push_back({Hazard::LongRunning, "checking existing rows scans the table; " + kOnline});
+            out.push_back(
+                {Hazard::LongRunning, "checking existing rows scans the table; " + kOnline});
           },
           [&](const AddPrimaryKey& c) {
             if (c.partitioned) {
               scan_under_ael("building the key's index runs");
               return;
             }
-            out.push_back({Hazard::LongRunning,
-                           "the key's index is built concurrently; " + kOnline});
+            out.push_back(
+                {Hazard::LongRunning, "the key's index is built concurrently; " + kOnline});
             standalone("the concurrent build runs");
           },
           [&](const AddUnique& c) {
@@ -692,12 +755,13 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
               scan_under_ael("building the constraint's index runs");
               return;
             }
-            out.push_back({Hazard::LongRunning,
-                           "the constraint's index is built concurrently; " + kOnline});
+            out.push_back(
+                {Hazard::LongRunning, "the constraint's index is built concurrently; " + kOnline});
             standalone("the concurrent build runs");
           },
           [&](const CreateIndex& c) {
-            if (c.table_is_new) return;
+            if (c.table_is_new)
+              return;
             if (c.partitioned) {
               out.push_back({Hazard::BlocksWrites,
                              "writes wait while the index is built (a partitioned table's index "
@@ -709,20 +773,24 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
             standalone("CREATE INDEX CONCURRENTLY runs");
           },
           [&](const DropColumn& c) {
-            if (!c.keep_as) return;
-            out.push_back({Hazard::BlocksWrites,
-                           "writes to " + c.table.str() + " wait while the column's values are "
-                           "copied aside; reads go on"});
+            if (!c.keep_as)
+              return;
+            out.push_back({Hazard::BlocksWrites, "writes to " + c.table.str() +
+                                                     " wait while the column's values are "
+                                                     "copied aside; reads go on"});
             out.push_back({Hazard::LongRunning, "the copy grows with the number of rows"});
           },
           [&](const DropIndex& c) {
-            if (!c.table_is_new && !c.partitioned) standalone("DROP INDEX CONCURRENTLY runs");
+            if (!c.table_is_new && !c.partitioned)
+              standalone("DROP INDEX CONCURRENTLY runs");
           },
           [&](const ReplaceEnum& c) {
-            if (c.users.empty()) return;
-            bool removes = std::any_of(c.from.values.begin(), c.from.values.end(), [&](const auto& v) {
-              return std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end();
-            });
+            if (c.users.empty())
+              return;
+            bool removes =
+                std::any_of(c.from.values.begin(), c.from.values.end(), [&](const auto& v) {
+                  return std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end();
+                });
             out.push_back({Hazard::TableRewrite,
                            "every table with a column of the enum is rewritten" +
                                std::string(removes ? "; a row holding a removed value stops the "

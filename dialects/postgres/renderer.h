@@ -9,7 +9,8 @@ namespace keel::dialects::postgres {
 class Renderer final : public planner::Renderer {
  public:
   [[nodiscard]] planner::Capabilities capabilities() const override;
-  [[nodiscard]] std::vector<planner::Statement> render(const planner::Change& change) const override;
+  [[nodiscard]] std::vector<planner::Statement> render(
+      const planner::Change& change) const override;
   [[nodiscard]] std::vector<planner::Statement> render_reverse(
       const planner::Change& change) const override;
   [[nodiscard]] std::vector<planner::HazardNote> hazards(

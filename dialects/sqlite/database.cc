@@ -49,12 +49,15 @@ class SqliteDatabase final : public Database {
       saved_triggers_.clear();
       for (const auto& row : conn_.query(
                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL AND "
-               "tbl_name = " + quote_literal(table) + " ORDER BY name"))
-        if (row.at(0)) saved_triggers_.push_back(*row[0]);
+               "tbl_name = " +
+               quote_literal(table) + " ORDER BY name"))
+        if (row.at(0))
+          saved_triggers_.push_back(*row[0]);
       return;
     }
     if (sql.starts_with(kRestoreTriggers)) {
-      for (const auto& trigger : saved_triggers_) conn_.execute(trigger);
+      for (const auto& trigger : saved_triggers_)
+        conn_.execute(trigger);
       saved_triggers_.clear();
       return;
     }
@@ -86,13 +89,15 @@ class SqliteDatabase final : public Database {
   // (https://www.sqlite.org/pragma.html#pragma_foreign_key_check).
   void check_foreign_keys() {
     auto rows = conn_.query(std::string(kForeignKeyCheck));
-    if (rows.empty()) return;
+    if (rows.empty())
+      return;
     std::string list;
     for (std::size_t i = 0; i < rows.size() && i < 10; ++i)
-      list += fmt::format("{}table \"{}\" rowid {} references \"{}\"", i ? "; " : "",
-                          rows[i][0].value_or("?"), rows[i][1].value_or("?"),
-                          rows[i][2].value_or("?"));
-    if (rows.size() > 10) list += fmt::format("; and {} more", rows.size() - 10);
+      list +=
+          fmt::format("{}table \"{}\" rowid {} references \"{}\"", i ? "; " : "",
+                      rows[i][0].value_or("?"), rows[i][1].value_or("?"), rows[i][2].value_or("?"));
+    if (rows.size() > 10)
+      list += fmt::format("; and {} more", rows.size() - 10);
     throw DatabaseError(fmt::format(
         "the change would break foreign keys, so it was rolled back: {} row(s) would reference "
         "a missing row: {}",

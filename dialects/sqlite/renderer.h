@@ -14,7 +14,8 @@ inline constexpr const char* kTrashPrefix = "keel_trash_";
 class Renderer final : public planner::Renderer {
  public:
   [[nodiscard]] planner::Capabilities capabilities() const override;
-  [[nodiscard]] std::vector<planner::Statement> render(const planner::Change& change) const override;
+  [[nodiscard]] std::vector<planner::Statement> render(
+      const planner::Change& change) const override;
   [[nodiscard]] std::vector<planner::Statement> render_reverse(
       const planner::Change& change) const override;
   [[nodiscard]] std::vector<planner::HazardNote> hazards(

@@ -1,12 +1,12 @@
 // `keel validate` on every bad input under tests/cli/bad: exit code 1 and exactly the one-line
 // message of the matching .err file, with file:line:col.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "tests/support/convergence.h"
 
@@ -20,7 +20,9 @@ std::string slurp(const std::filesystem::path& path) {
 }
 
 /// The repository root: tests run from the build directory, sources sit beside it.
-std::filesystem::path source_dir() { return std::filesystem::path(KEEL_SOURCE_DIR); }
+std::filesystem::path source_dir() {
+  return std::filesystem::path(KEEL_SOURCE_DIR);
+}
 
 }  // namespace
 
@@ -28,7 +30,8 @@ TEST_CASE("every bad input is one error line with its position and exit code 1",
   const auto dir = source_dir() / "tests/cli/bad";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir))
-    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+    if (entry.path().extension() == ".toml")
+      files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   REQUIRE(files.size() >= 25);
   std::filesystem::current_path(source_dir());

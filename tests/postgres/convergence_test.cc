@@ -1,16 +1,15 @@
 // The convergence suite on a real PostgreSQL server: seeded random mutations of a rich base
 // schema, each applied to a database holding rows, then rolled back.
-#include <catch2/catch.hpp>
-
-#include <unistd.h>
+#include "tests/support/convergence.h"
 
 #include <cstdlib>
 #include <filesystem>
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "dialects/dialect.h"
-#include "tests/support/convergence.h"
 #include "tests/support/mutate.h"
 
 namespace {
@@ -35,7 +34,8 @@ int pair_count() {
 
 std::string admin_url() {
   const char* v = std::getenv("KEEL_TEST_PG_URL");
-  if (v == nullptr) FAIL("KEEL_TEST_PG_URL is not set: run the suite through `make test`");
+  if (v == nullptr)
+    FAIL("KEEL_TEST_PG_URL is not set: run the suite through `make test`");
   return v;
 }
 
@@ -55,7 +55,8 @@ void run_chunk(int chunk, int chunks) {
   int first = total * chunk / chunks;
   int last = total * (chunk + 1) / chunks;
   std::string url = create_database(fmt::format("keel_convergence_{}", chunk));
-  auto dir = std::filesystem::temp_directory_path() / fmt::format("keel-conv-pg-{}-{}", ::getpid(), chunk);
+  auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("keel-conv-pg-{}-{}", ::getpid(), chunk);
   std::filesystem::create_directories(dir);
   auto db = keel::dialects::open_database(url);
   auto reset = [&] {
@@ -72,15 +73,19 @@ void run_chunk(int chunk, int chunks) {
 
 }  // namespace
 
-TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 1 of 4)", "[postgres]") {
+TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 1 of 4)",
+          "[postgres]") {
   run_chunk(0, 4);
 }
-TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 2 of 4)", "[postgres]") {
+TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 2 of 4)",
+          "[postgres]") {
   run_chunk(1, 4);
 }
-TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 3 of 4)", "[postgres]") {
+TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 3 of 4)",
+          "[postgres]") {
   run_chunk(2, 4);
 }
-TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 4 of 4)", "[postgres]") {
+TEST_CASE("random schema changes converge and roll back on PostgreSQL (part 4 of 4)",
+          "[postgres]") {
   run_chunk(3, 4);
 }

@@ -2,9 +2,9 @@
 // page ranges) that resume after a kill, INVALID indexes repaired, NOT VALID constraints
 // validated, binary-coercible type changes without a rewrite, the rewrite limit, and table
 // sizes in plans.
-#include <catch2/catch.hpp>
-
 #include <csignal>
+
+#include <catch2/catch.hpp>
 
 #include "tests/support/convergence.h"
 #include "tests/support/pg.h"
@@ -71,10 +71,11 @@ struct Online {
   }
   /// `keel apply v2.toml` in a child process that kills itself after `batches` batches of 100.
   ChildResult apply_killed_after(const std::string& toml, int batches) {
-    return keel::testing::run_child(
-        KEEL_BINARY,
-        {"apply", dir.write("v2.toml", toml), "--db", database.url(), "--yes", "--batch-size", "100"},
-        {{"KEEL_FAILPOINT", "after-batch:" + std::to_string(batches)}}, dir.path());
+    return keel::testing::run_child(KEEL_BINARY,
+                                    {"apply", dir.write("v2.toml", toml), "--db", database.url(),
+                                     "--yes", "--batch-size", "100"},
+                                    {{"KEEL_FAILPOINT", "after-batch:" + std::to_string(batches)}},
+                                    dir.path());
   }
   std::string out;
   std::string err;
@@ -82,8 +83,9 @@ struct Online {
 
 }  // namespace
 
-TEST_CASE("a backfill killed after a batch resumes after its recorded position and fills each row once",
-          "[postgres]") {
+TEST_CASE(
+    "a backfill killed after a batch resumes after its recorded position and fills each row once",
+    "[postgres]") {
   Online t;
   t.items_with_rows();
   ChildResult killed = t.apply_killed_after(kItemsV2, 3);
@@ -253,8 +255,9 @@ columns = ["tag"]
   CHECK(t.plan_code("v2e", v2) == 0);
 }
 
-TEST_CASE("binary-coercible type changes keep the table's file; rewrites over the limit are refused",
-          "[postgres]") {
+TEST_CASE(
+    "binary-coercible type changes keep the table's file; rewrites over the limit are refused",
+    "[postgres]") {
   Online t;
   const char* v1 = R"toml([tables.notes]
 primary_key = ["id"]

@@ -1,9 +1,9 @@
 // Refusals on a real server: each bad request exits 1 with its exact message and leaves the
 // database as it was (same fingerprint, no new revision).
-#include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
+
+#include <catch2/catch.hpp>
 
 #include "dialects/revisions.h"
 #include "state/fingerprint.h"
@@ -137,7 +137,8 @@ bound = "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
   auto b = f.write("b.toml", b_text);
   std::string out;
   std::string err;
-  CHECK(run_keel({"apply", "--db", f.database.url(), b, "--yes", "--allow-destructive"}, out, err) == 1);
+  CHECK(run_keel({"apply", "--db", f.database.url(), b, "--yes", "--allow-destructive"}, out,
+                 err) == 1);
   CHECK(err ==
         "keel: error: table \"public.events\": changing partition_by of an existing table is not "
         "supported (create a new table and move the data, or drop and recreate it)\n");
@@ -157,8 +158,9 @@ TEST_CASE("a saved plan is refused once the database changed, and applies exactl
   auto before = f.state();
   err.clear();
   CHECK(run_keel({"apply", "--db", f.database.url(), "--plan", plan, "--yes"}, out, err) == 1);
-  CHECK(err.rfind("keel: error: " + plan + " is stale: the database changed since the plan was "
-                  "made (planned against sha256:",
+  CHECK(err.rfind("keel: error: " + plan +
+                      " is stale: the database changed since the plan was "
+                      "made (planned against sha256:",
                   0) == 0);
   CHECK(f.state() == before);
   // Undo the outside change: the plan is fresh again and runs its one step.
@@ -173,8 +175,8 @@ TEST_CASE("a saved plan is refused once the database changed, and applies exactl
 TEST_CASE("an unreachable server is one clear error", "[postgres]") {
   std::string out;
   std::string err;
-  CHECK(run_keel({"plan", "--db", "postgresql://app:secret@127.0.0.1:1/app", "examples/shop/v1"}, out,
-             err) == 1);
+  CHECK(run_keel({"plan", "--db", "postgresql://app:secret@127.0.0.1:1/app", "examples/shop/v1"},
+                 out, err) == 1);
   CHECK(err.find("secret") == std::string::npos);
   CHECK(err.rfind("keel: error: cannot connect to postgresql://app:***@127.0.0.1:1/app", 0) == 0);
 }

@@ -92,8 +92,10 @@ TEST_CASE("a renamed table keeps its constraints and indexes under their new def
        {"rename table \"public.users\" to \"public.accounts\"",
         "rename constraint \"users_pkey\" of \"public.accounts\" to \"accounts_pkey\"",
         "rename constraint \"users_email_key\" of \"public.accounts\" to \"accounts_email_key\"",
-        "rename constraint \"users_manager_fkey\" of \"public.accounts\" to \"accounts_manager_fkey\"",
-        "rename constraint \"users_email_check\" of \"public.accounts\" to \"accounts_email_check\"",
+        "rename constraint \"users_manager_fkey\" of \"public.accounts\" to "
+        "\"accounts_manager_fkey\"",
+        "rename constraint \"users_email_check\" of \"public.accounts\" to "
+        "\"accounts_email_check\"",
         "rename index \"users_manager_idx\" of \"public.accounts\" to \"accounts_manager_idx\"",
         "ALTER INDEX public.users_manager_idx RENAME TO accounts_manager_idx;"}) {
     INFO(step);

@@ -1,9 +1,9 @@
 // Batched backfills on SQLite: a column a rebuild needs filled is filled first by rowid
 // ranges, each batch its own short write transaction, and a killed apply resumes after the
 // last batch it recorded.
-#include <catch2/catch.hpp>
-
 #include <csignal>
+
+#include <catch2/catch.hpp>
 
 #include "dialects/dialect.h"
 #include "tests/support/convergence.h"
@@ -53,9 +53,9 @@ TEST_CASE("a SQLite backfill runs in rowid batches and resumes after a kill", "[
   CHECK(out.find("ALTER TABLE \"items\" ADD COLUMN \"doubled\" integer;") != std::string::npos);
   CHECK(out.find("-- filled in batches") != std::string::npos);
 
-  auto killed = keel::testing::run_child(
-      KEEL_BINARY, {"apply", v2, "--db", url, "--yes", "--batch-size", "100"},
-      {{"KEEL_FAILPOINT", "after-batch:4"}}, dir.path());
+  auto killed = keel::testing::run_child(KEEL_BINARY,
+                                         {"apply", v2, "--db", url, "--yes", "--batch-size", "100"},
+                                         {{"KEEL_FAILPOINT", "after-batch:4"}}, dir.path());
   INFO(killed.err);
   REQUIRE(killed.signal == SIGKILL);
   CHECK(scalar(*db, "SELECT count(doubled) FROM items") == "400");

@@ -1,15 +1,14 @@
 // The convergence suite on real SQLite files: the same seeded mutations as on PostgreSQL,
 // limited to what SQLite expresses, applied to a file holding rows, then rolled back.
-#include <catch2/catch.hpp>
-
-#include <unistd.h>
+#include "tests/support/convergence.h"
 
 #include <cstdlib>
 #include <filesystem>
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
-#include "tests/support/convergence.h"
 #include "tests/support/mutate.h"
 
 namespace {
@@ -24,7 +23,8 @@ void run_chunk(int chunk, int chunks) {
   int total = pair_count();
   int first = total * chunk / chunks;
   int last = total * (chunk + 1) / chunks;
-  auto dir = std::filesystem::temp_directory_path() / fmt::format("keel-conv-sqlite-{}-{}", ::getpid(), chunk);
+  auto dir = std::filesystem::temp_directory_path() /
+             fmt::format("keel-conv-sqlite-{}-{}", ::getpid(), chunk);
   std::filesystem::create_directories(dir);
   auto file = dir / "conv.db";
   std::string url = "sqlite:" + file.string();

@@ -1,8 +1,8 @@
 // Table rebuilds, kept data and rollback on real SQLite files, through the keel commands.
-#include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
+
+#include <catch2/catch.hpp>
 
 #include "dialects/dialect.h"
 #include "tests/support/convergence.h"
@@ -38,7 +38,8 @@ struct Files {
     auto db = keel::dialects::open_database(url);
     std::string out;
     for (const auto& row : db->query(sql)) {
-      for (const auto& cell : row) out += (cell ? *cell : "NULL") + std::string("|");
+      for (const auto& cell : row)
+        out += (cell ? *cell : "NULL") + std::string("|");
       out += "\n";
     }
     return out;
@@ -92,8 +93,9 @@ TEST_CASE("rollback restores the rows of a rebuilt table and of dropped columns 
           "[sqlite]") {
   Files f("rollback");
   std::string v1 = kV1;
-  v1 += "\n[tables.notes]\nprimary_key = [\"id\"]\n\n[tables.notes.columns]\nid = { type = "
-        "\"integer\" }\nbody = { type = \"text\" }\n";
+  v1 +=
+      "\n[tables.notes]\nprimary_key = [\"id\"]\n\n[tables.notes.columns]\nid = { type = "
+      "\"integer\" }\nbody = { type = \"text\" }\n";
   std::string out;
   std::string err;
   REQUIRE(run_keel({"apply", "--db", f.url, f.write("v1.toml", v1), "--yes"}, out, err) == 0);
@@ -113,9 +115,9 @@ TEST_CASE("rollback restores the rows of a rebuilt table and of dropped columns 
   CHECK(err.find("pass --allow-destructive") != std::string::npos);
   err.clear();
   INFO(err);
-  REQUIRE(run_keel({"apply", "--db", f.url, f.write("v2.toml", kV2), "--yes",
-                    "--allow-destructive"},
-                   out, err) == 0);
+  REQUIRE(
+      run_keel({"apply", "--db", f.url, f.write("v2.toml", kV2), "--yes", "--allow-destructive"},
+               out, err) == 0);
   CHECK(f.rows("SELECT id, pages FROM books ORDER BY id") == "1|387|\n2|0|\n");
   CHECK(f.rows("SELECT name FROM sqlite_schema WHERE type = 'trigger'") == "books_touch|\n");
   err.clear();

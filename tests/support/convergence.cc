@@ -30,7 +30,8 @@ Snapshot snapshot(dialects::Database& db, const state::Schema& schema) {
     if (t.primary_key)
       for (const auto& c : t.primary_key->columns)
         order += (order.empty() ? "" : ", ") + dialects::quote_ident(c);
-    if (order.empty()) order = "1";
+    if (order.empty())
+      order = "1";
     auto count = db.query("SELECT count(*) FROM " + table);
     out[{name.name, "#rows"}] = count.at(0).at(0).value_or("?");
     for (const auto& c : t.columns) {
@@ -38,9 +39,10 @@ Snapshot snapshot(dialects::Database& db, const state::Schema& schema) {
       std::string sql =
           pg ? fmt::format("SELECT string_agg(coalesce({}::text, 'NULL'), ',' ORDER BY {}) FROM {}",
                            col, order, table)
-             : fmt::format("SELECT group_concat(v, ',') FROM (SELECT coalesce(CAST({} AS text), "
-                           "'NULL') AS v FROM {} ORDER BY {})",
-                           col, table, order);
+             : fmt::format(
+                   "SELECT group_concat(v, ',') FROM (SELECT coalesce(CAST({} AS text), "
+                   "'NULL') AS v FROM {} ORDER BY {})",
+                   col, table, order);
       out[{name.name, c.name}] = db.query(sql).at(0).at(0).value_or("");
     }
   }
@@ -53,7 +55,9 @@ std::string write_schema(const std::string& dir, const std::string& name, const 
   return path.string();
 }
 
-std::string clean_fingerprint(state::Schema s) { return state::fingerprint(s); }
+std::string clean_fingerprint(state::Schema s) {
+  return state::fingerprint(s);
+}
 
 }  // namespace
 
@@ -63,7 +67,8 @@ planner::Plan plan_to(dialects::Database& db, state::Schema desired, state::Sche
   db.canonicalize(desired, live);
   auto plan = planner::make_plan(live, desired, db.renderer());
   plan.engine = db.engine();
-  if (prepared != nullptr) *prepared = desired;
+  if (prepared != nullptr)
+    *prepared = desired;
   return plan;
 }
 
@@ -87,7 +92,8 @@ std::string check_convergence(const std::string& url, const std::function<void()
                               const std::vector<std::string>& mutations,
                               const std::string& work_dir) {
   std::string log;
-  for (const auto& m : mutations) log += "\n  - " + m;
+  for (const auto& m : mutations)
+    log += "\n  - " + m;
   auto fail = [&](const std::string& what) { return what + "\nmutations:" + log; };
   reset();
   auto a_file = write_schema(work_dir, "a", a);
@@ -98,8 +104,10 @@ std::string check_convergence(const std::string& url, const std::function<void()
     return fail("creating A failed:\n" + err);
   auto db = dialects::open_database(url);
   state::Schema a_prepared;
-  if (!plan_to(*db, a, &a_prepared).empty()) return fail("plan after creating A is not empty");
-  for (const auto& sql : insert_rows(a_prepared, 3, db->engine() == "postgresql")) db->execute(sql);
+  if (!plan_to(*db, a, &a_prepared).empty())
+    return fail("plan after creating A is not empty");
+  for (const auto& sql : insert_rows(a_prepared, 3, db->engine() == "postgresql"))
+    db->execute(sql);
   auto a_fp = clean_fingerprint(db->inspect(a_prepared.settings));
   auto before = snapshot(*db, a_prepared);
 
@@ -110,7 +118,8 @@ std::string check_convergence(const std::string& url, const std::function<void()
   auto again = plan_to(*db, b, &b_prepared);
   if (!again.empty()) {
     std::string steps;
-    for (const auto& s : again.steps) steps += "\n  " + s.summary;
+    for (const auto& s : again.steps)
+      steps += "\n  " + s.summary;
     return fail("second plan is not empty:" + steps + "\ninspected:\n" +
                 state::write_toml(db->inspect(b_prepared.settings)) + "\ndesired:\n" +
                 state::write_toml(b_prepared));
@@ -123,13 +132,15 @@ std::string check_convergence(const std::string& url, const std::function<void()
   auto after = snapshot(*db, b_prepared);
   for (const auto& [key, value] : before) {
     auto it = after.find(key);
-    if (it == after.end()) continue;
+    if (it == after.end())
+      continue;
     const auto* ta = a_prepared.find_table({a_prepared.settings.schema, key.first});
     const auto* tb = b_prepared.find_table({b_prepared.settings.schema, key.first});
     if (key.second != "#rows" && ta && tb) {
       const auto* ca = ta->find_column(key.second);
       const auto* cb = tb->find_column(key.second);
-      if (!ca || !cb || ca->type != cb->type || cb->generated) continue;
+      if (!ca || !cb || ca->type != cb->type || cb->generated)
+        continue;
     }
     if (it->second != value)
       return fail(fmt::format("{}.{} changed across apply B: before [{}] after [{}]", key.first,
@@ -142,7 +153,8 @@ std::string check_convergence(const std::string& url, const std::function<void()
   auto back = plan_to(*db, a);
   if (!back.empty()) {
     std::string steps;
-    for (const auto& s : back.steps) steps += "\n  " + s.summary;
+    for (const auto& s : back.steps)
+      steps += "\n  " + s.summary;
     return fail("after rollback the schema is not A:" + steps);
   }
   if (clean_fingerprint(db->inspect(a_prepared.settings)) != a_fp)
@@ -176,10 +188,13 @@ std::string check_seeds(const std::string& url, const std::function<void()>& res
     }
     auto b = mutate(a, rng, 1 + seed % 4, options, log_b, "b");
     std::vector<std::string> log;
-    for (const auto& l : log_a) log.push_back("A: " + l);
-    for (const auto& l : log_b) log.push_back("B: " + l);
+    for (const auto& l : log_a)
+      log.push_back("A: " + l);
+    for (const auto& l : log_b)
+      log.push_back("B: " + l);
     auto problem = check_convergence(url, reset, a, b, log, work_dir);
-    if (!problem.empty()) return fmt::format("seed {}: {}", seed, problem);
+    if (!problem.empty())
+      return fmt::format("seed {}: {}", seed, problem);
   }
   return "";
 }

@@ -169,11 +169,14 @@ ReplayedPlan::ReplayedPlan(const std::string& url, const std::string& desired_fi
     INFO("running step " << step["index"] << " by hand: " << step["summary"]);
     // As keel runs it: a transactional step inside one transaction (LOCK TABLE needs one).
     bool transactional = true;
-    for (const auto& st : step["forward"]) transactional = transactional && st["in_transaction"].get<bool>();
-    if (transactional) db->begin();
+    for (const auto& st : step["forward"])
+      transactional = transactional && st["in_transaction"].get<bool>();
+    if (transactional)
+      db->begin();
     for (const auto& st : step["forward"])
       db->execute(st["sql"].get<std::string>());
-    if (transactional) db->commit();
+    if (transactional)
+      db->commit();
     truth_.push_back(db->inspect({}));
   }
   keel_ok({"plan", "--db", url, desired_file, "--detailed-exitcode"});

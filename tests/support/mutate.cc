@@ -28,11 +28,15 @@ bool chance(std::mt19937& rng, int percent) {
 
 bool mentions(const std::string& text, const std::string& word) {
   // Whole-word search; good enough for the identifiers of the base schema.
-  for (std::size_t pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos + 1)) {
-    auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  for (std::size_t pos = text.find(word); pos != std::string::npos;
+       pos = text.find(word, pos + 1)) {
+    auto ident = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+    };
     bool before = pos == 0 || !ident(text[pos - 1]);
     bool after = pos + word.size() >= text.size() || !ident(text[pos + word.size()]);
-    if (before && after) return true;
+    if (before && after)
+      return true;
   }
   return false;
 }
@@ -42,25 +46,34 @@ bool referenced(const Schema& s, const Table& t, const std::string& column) {
   auto in = [&](const std::vector<std::string>& cols) {
     return std::find(cols.begin(), cols.end(), column) != cols.end();
   };
-  if (t.primary_key && in(t.primary_key->columns)) return true;
+  if (t.primary_key && in(t.primary_key->columns))
+    return true;
   for (const auto& u : t.uniques)
-    if (in(u.columns)) return true;
+    if (in(u.columns))
+      return true;
   for (const auto& f : t.foreign_keys)
-    if (in(f.columns)) return true;
+    if (in(f.columns))
+      return true;
   for (const auto& c : t.checks)
-    if (mentions(c.expr, column)) return true;
+    if (mentions(c.expr, column))
+      return true;
   for (const auto& i : t.indexes) {
-    if (in(i.include) || (i.where && mentions(*i.where, column))) return true;
+    if (in(i.include) || (i.where && mentions(*i.where, column)))
+      return true;
     for (const auto& k : i.keys)
-      if (k.column == column || (k.expression && mentions(*k.expression, column))) return true;
+      if (k.column == column || (k.expression && mentions(*k.expression, column)))
+        return true;
   }
   for (const auto& c : t.columns)
-    if (c.generated && mentions(*c.generated, column)) return true;
+    if (c.generated && mentions(*c.generated, column))
+      return true;
   for (const auto& [name, other] : s.tables)
     for (const auto& f : other.foreign_keys)
-      if (f.ref_table == t.name && in(f.ref_columns)) return true;
+      if (f.ref_table == t.name && in(f.ref_columns))
+        return true;
   for (const auto& [name, v] : s.views)
-    if (mentions(v.sql, column) || mentions(v.sql, t.name.name)) return true;
+    if (mentions(v.sql, column) || mentions(v.sql, t.name.name))
+      return true;
   return false;
 }
 
@@ -68,9 +81,11 @@ bool table_referenced(const Schema& s, const Table& t) {
   for (const auto& [name, other] : s.tables)
     if (name != t.name)
       for (const auto& f : other.foreign_keys)
-        if (f.ref_table == t.name) return true;
+        if (f.ref_table == t.name)
+          return true;
   for (const auto& [name, v] : s.views)
-    if (mentions(v.sql, t.name.name)) return true;
+    if (mentions(v.sql, t.name.name))
+      return true;
   return false;
 }
 
@@ -89,31 +104,48 @@ class Mutator {
 
   Schema run(int count) {
     using Edit = bool (Mutator::*)();
-    std::vector<Edit> edits = {
-        &Mutator::add_nullable_column, &Mutator::add_column_with_default,
-        &Mutator::add_column_with_backfill, &Mutator::drop_column, &Mutator::rename_column,
-        &Mutator::change_type, &Mutator::change_default, &Mutator::change_nullability,
-        &Mutator::add_index, &Mutator::drop_index, &Mutator::add_unique, &Mutator::drop_unique,
-        &Mutator::add_check, &Mutator::drop_check, &Mutator::add_foreign_key,
-        &Mutator::drop_foreign_key, &Mutator::add_table, &Mutator::drop_table,
-        &Mutator::rename_table, &Mutator::rename_table_and_its_names,
-        &Mutator::add_generated_column, &Mutator::change_primary_key};
+    std::vector<Edit> edits = {&Mutator::add_nullable_column,
+                               &Mutator::add_column_with_default,
+                               &Mutator::add_column_with_backfill,
+                               &Mutator::drop_column,
+                               &Mutator::rename_column,
+                               &Mutator::change_type,
+                               &Mutator::change_default,
+                               &Mutator::change_nullability,
+                               &Mutator::add_index,
+                               &Mutator::drop_index,
+                               &Mutator::add_unique,
+                               &Mutator::drop_unique,
+                               &Mutator::add_check,
+                               &Mutator::drop_check,
+                               &Mutator::add_foreign_key,
+                               &Mutator::drop_foreign_key,
+                               &Mutator::add_table,
+                               &Mutator::drop_table,
+                               &Mutator::rename_table,
+                               &Mutator::rename_table_and_its_names,
+                               &Mutator::add_generated_column,
+                               &Mutator::change_primary_key};
     if (o_.enums) {
       edits.push_back(&Mutator::add_enum_value);
       edits.push_back(&Mutator::remove_enum_value);
       edits.push_back(&Mutator::add_enum_column);
     }
-    if (o_.comments) edits.push_back(&Mutator::change_comment);
-    if (o_.views) edits.push_back(&Mutator::change_view);
+    if (o_.comments)
+      edits.push_back(&Mutator::change_comment);
+    if (o_.views)
+      edits.push_back(&Mutator::change_view);
     for (int done = 0, tries = 0; done < count && tries < count * 20; ++tries)
-      if ((this->*pick(edits, rng_))()) ++done;
+      if ((this->*pick(edits, rng_))())
+        ++done;
     return std::move(s_);
   }
 
  private:
   Table& random_table() {
     std::vector<Table*> tables;
-    for (auto& [name, t] : s_.tables) tables.push_back(&t);
+    for (auto& [name, t] : s_.tables)
+      tables.push_back(&t);
     return *pick(tables, rng_);
   }
   std::string fresh(const std::string& prefix) {
@@ -123,8 +155,13 @@ class Mutator {
 
   bool add_nullable_column() {
     auto& t = random_table();
-    std::vector<std::string> types = {"text", "integer", "bigint", "boolean", "date",
-                                      "numeric(8,2)", "character varying(40)",
+    std::vector<std::string> types = {"text",
+                                      "integer",
+                                      "bigint",
+                                      "boolean",
+                                      "date",
+                                      "numeric(8,2)",
+                                      "character varying(40)",
                                       "timestamp with time zone"};
     if (o_.rich_types) {
       types.insert(types.end(), {"uuid", "jsonb", "text[]", "bytea", "inet", "double precision"});
@@ -150,7 +187,8 @@ class Mutator {
       c.default_sql = "7";
     }
     t.columns.push_back(c);
-    note(fmt::format("add column {}.{} {} default {}", t.name.name, c.name, c.type, *c.default_sql));
+    note(
+        fmt::format("add column {}.{} {} default {}", t.name.name, c.name, c.type, *c.default_sql));
     return true;
   }
 
@@ -168,14 +206,16 @@ class Mutator {
   std::vector<std::string> free_columns(const Table& t) {
     std::vector<std::string> out;
     for (const auto& c : t.columns)
-      if (!referenced(s_, t, c.name)) out.push_back(c.name);
+      if (!referenced(s_, t, c.name))
+        out.push_back(c.name);
     return out;
   }
 
   bool drop_column() {
     auto& t = random_table();
     auto cols = free_columns(t);
-    if (cols.size() < 2 || t.columns.size() < 3) return false;
+    if (cols.size() < 2 || t.columns.size() < 3)
+      return false;
     auto name = pick(cols, rng_);
     std::erase_if(t.columns, [&](const Column& c) { return c.name == name; });
     note(fmt::format("drop column {}.{}", t.name.name, name));
@@ -185,7 +225,8 @@ class Mutator {
   bool rename_column() {
     auto& t = random_table();
     auto cols = free_columns(t);
-    if (cols.empty()) return false;
+    if (cols.empty())
+      return false;
     auto* c = t.find_column(pick(cols, rng_));
     auto old = c->name;
     c->name = fresh("renamed");
@@ -201,23 +242,31 @@ class Mutator {
       bool in_fk = false;
       for (const auto& [n, other] : s_.tables)
         for (const auto& f : other.foreign_keys)
-          if ((f.ref_table == t.name &&
-               std::find(f.ref_columns.begin(), f.ref_columns.end(), c.name) != f.ref_columns.end()) ||
-              (n == t.name && std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end()))
+          if ((f.ref_table == t.name && std::find(f.ref_columns.begin(), f.ref_columns.end(),
+                                                  c.name) != f.ref_columns.end()) ||
+              (n == t.name &&
+               std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end()))
             in_fk = true;
-      if (in_fk || c.generated || c.identity != state::Identity::None) continue;
+      if (in_fk || c.generated || c.identity != state::Identity::None)
+        continue;
       if (c.type == "integer" || c.type == "smallint" || c.type == "text" ||
           c.type.starts_with("character varying(") || c.type.starts_with("numeric("))
         candidates.push_back(&c);
     }
-    if (candidates.empty()) return false;
+    if (candidates.empty())
+      return false;
     auto& c = *pick(candidates, rng_);
     auto old = c.type;
-    if (c.type == "integer") c.type = "bigint";
-    else if (c.type == "smallint") c.type = "integer";
-    else if (c.type == "text") c.type = "character varying(500)";
-    else if (c.type.starts_with("character varying(")) c.type = chance(rng_, 50) ? "text" : "character varying(900)";
-    else c.type = "numeric(14,2)";
+    if (c.type == "integer")
+      c.type = "bigint";
+    else if (c.type == "smallint")
+      c.type = "integer";
+    else if (c.type == "text")
+      c.type = "character varying(500)";
+    else if (c.type.starts_with("character varying("))
+      c.type = chance(rng_, 50) ? "text" : "character varying(900)";
+    else
+      c.type = "numeric(14,2)";
     if (c.default_sql && old != c.type && c.type != "bigint" && c.type != "integer") {
       // keep defaults that fit the new type
     }
@@ -237,11 +286,13 @@ class Mutator {
           (c.type == "integer" || c.type == "bigint" || c.type == "text" || c.type == "boolean"))
         candidates.push_back(&c);
     }
-    if (candidates.empty()) return false;
+    if (candidates.empty())
+      return false;
     auto& c = *pick(candidates, rng_);
     if (c.default_sql) {
       c.default_sql.reset();
-      if (!c.nullable && !c.backfill) c.backfill = c.type == "text" ? "'x'" : c.type == "boolean" ? "true" : "1";
+      if (!c.nullable && !c.backfill)
+        c.backfill = c.type == "text" ? "'x'" : c.type == "boolean" ? "true" : "1";
     } else {
       c.default_sql = c.type == "text" ? "'dflt'" : c.type == "boolean" ? "true" : "42";
     }
@@ -253,11 +304,14 @@ class Mutator {
     auto& t = random_table();
     std::vector<Column*> candidates;
     for (auto& c : t.columns) {
-      bool pk = t.primary_key && std::find(t.primary_key->columns.begin(), t.primary_key->columns.end(),
-                                           c.name) != t.primary_key->columns.end();
-      if (!pk && !c.generated && c.identity == state::Identity::None) candidates.push_back(&c);
+      bool pk = t.primary_key &&
+                std::find(t.primary_key->columns.begin(), t.primary_key->columns.end(), c.name) !=
+                    t.primary_key->columns.end();
+      if (!pk && !c.generated && c.identity == state::Identity::None)
+        candidates.push_back(&c);
     }
-    if (candidates.empty()) return false;
+    if (candidates.empty())
+      return false;
     auto& c = *pick(candidates, rng_);
     c.nullable = !c.nullable;
     if (!c.nullable && (c.type == "text" || c.type.starts_with("character varying")))
@@ -274,8 +328,10 @@ class Mutator {
     auto& t = random_table();
     std::vector<std::string> cols;
     for (const auto& c : t.columns)
-      if (c.type != "jsonb" && !c.type.ends_with("[]") && c.type != "bytea") cols.push_back(c.name);
-    if (cols.empty()) return false;
+      if (c.type != "jsonb" && !c.type.ends_with("[]") && c.type != "bytea")
+        cols.push_back(c.name);
+    if (cols.empty())
+      return false;
     state::Index i;
     i.name = fresh(t.name.name + "_ix");
     state::IndexKey k;
@@ -285,9 +341,11 @@ class Mutator {
     if (chance(rng_, 40)) {
       state::IndexKey k2;
       k2.column = pick(cols, rng_);
-      if (k2.column != k.column) i.keys.push_back(k2);
+      if (k2.column != k.column)
+        i.keys.push_back(k2);
     }
-    if (chance(rng_, 25)) i.where = k.column + " IS NOT NULL";
+    if (chance(rng_, 25))
+      i.where = k.column + " IS NOT NULL";
     t.indexes.push_back(i);
     note(fmt::format("add index {} on {}", i.name, t.name.name));
     return true;
@@ -295,7 +353,8 @@ class Mutator {
 
   bool drop_index() {
     auto& t = random_table();
-    if (t.indexes.empty()) return false;
+    if (t.indexes.empty())
+      return false;
     auto name = pick(t.indexes, rng_).name;
     std::erase_if(t.indexes, [&](const auto& i) { return i.name == name; });
     note(fmt::format("drop index {} on {}", name, t.name.name));
@@ -306,13 +365,16 @@ class Mutator {
     auto& t = random_table();
     std::vector<std::string> cols;
     for (const auto& c : t.columns)
-      if (per_row_values(c) && base_columns_.count(t.name.name + "." + c.name)) cols.push_back(c.name);
-    if (cols.empty()) return false;
+      if (per_row_values(c) && base_columns_.count(t.name.name + "." + c.name))
+        cols.push_back(c.name);
+    if (cols.empty())
+      return false;
     state::UniqueConstraint u;
     u.name = fresh(t.name.name + "_uq");
     u.columns = {pick(cols, rng_)};
     for (const auto& existing : t.uniques)
-      if (existing.columns == u.columns) return false;
+      if (existing.columns == u.columns)
+        return false;
     t.uniques.push_back(u);
     note(fmt::format("add unique {} on {}({})", u.name, t.name.name, u.columns[0]));
     return true;
@@ -320,11 +382,13 @@ class Mutator {
 
   bool drop_unique() {
     auto& t = random_table();
-    if (t.uniques.empty()) return false;
+    if (t.uniques.empty())
+      return false;
     auto name = pick(t.uniques, rng_).name;
     for (const auto& [n, other] : s_.tables)
       for (const auto& f : other.foreign_keys)
-        if (f.ref_table == t.name) return false;  // an FK may rely on it
+        if (f.ref_table == t.name)
+          return false;  // an FK may rely on it
     std::erase_if(t.uniques, [&](const auto& u) { return u.name == name; });
     note(fmt::format("drop unique {} on {}", name, t.name.name));
     return true;
@@ -339,7 +403,8 @@ class Mutator {
       if (c.type == "integer" || c.type == "bigint" || c.type.starts_with("numeric"))
         exprs.push_back(c.name + " > -1000000");
     }
-    if (exprs.empty()) return false;
+    if (exprs.empty())
+      return false;
     state::Check c;
     c.name = fresh(t.name.name + "_ck");
     c.expr = pick(exprs, rng_);
@@ -350,9 +415,11 @@ class Mutator {
 
   bool drop_check() {
     auto& t = random_table();
-    if (t.checks.empty()) return false;
+    if (t.checks.empty())
+      return false;
     auto name = pick(t.checks, rng_).name;
-    if (name.ends_with("_enum")) return false;
+    if (name.ends_with("_enum"))
+      return false;
     std::erase_if(t.checks, [&](const auto& c) { return c.name == name; });
     note(fmt::format("drop check {} on {}", name, t.name.name));
     return true;
@@ -378,7 +445,8 @@ class Mutator {
 
   bool drop_foreign_key() {
     auto& t = random_table();
-    if (t.foreign_keys.empty()) return false;
+    if (t.foreign_keys.empty())
+      return false;
     auto name = pick(t.foreign_keys, rng_).name;
     std::erase_if(t.foreign_keys, [&](const auto& f) { return f.name == name; });
     note(fmt::format("drop foreign key {} on {}", name, t.name.name));
@@ -422,8 +490,10 @@ class Mutator {
   bool drop_table() {
     std::vector<QualifiedName> leaves;
     for (const auto& [name, t] : s_.tables)
-      if (!table_referenced(s_, t) && name.name != "orgs") leaves.push_back(name);
-    if (leaves.empty()) return false;
+      if (!table_referenced(s_, t) && name.name != "orgs")
+        leaves.push_back(name);
+    if (leaves.empty())
+      return false;
     auto name = pick(leaves, rng_);
     s_.tables.erase(name);
     note("drop table " + name.name);
@@ -433,8 +503,10 @@ class Mutator {
   bool rename_table() {
     std::vector<QualifiedName> leaves;
     for (const auto& [name, t] : s_.tables)
-      if (!table_referenced(s_, t) && !t.renamed_from) leaves.push_back(name);
-    if (leaves.empty()) return false;
+      if (!table_referenced(s_, t) && !t.renamed_from)
+        leaves.push_back(name);
+    if (leaves.empty())
+      return false;
     auto old = pick(leaves, rng_);
     auto node = s_.tables.extract(old);
     node.key().name = fresh(old.name + "_r");
@@ -452,9 +524,11 @@ class Mutator {
     for (const auto& [name, t] : s_.tables) {
       bool in_view = std::any_of(s_.views.begin(), s_.views.end(),
                                  [&](const auto& v) { return mentions(v.second.sql, name.name); });
-      if (!in_view && !t.renamed_from && !t.partition_by) candidates.push_back(name);
+      if (!in_view && !t.renamed_from && !t.partition_by)
+        candidates.push_back(name);
     }
-    if (candidates.empty()) return false;
+    if (candidates.empty())
+      return false;
     const auto old = pick(candidates, rng_);
     const auto renamed = QualifiedName{old.schema, fresh(old.name + "_n")};
     const std::string from = old.name + "_";
@@ -463,17 +537,24 @@ class Mutator {
     Table t = s_.tables.at(old);
     bool fits = true;
     auto rename = [&](std::string& n) {
-      if (!n.starts_with(from)) return;
+      if (!n.starts_with(from))
+        return;
       n = to + n.substr(from.size());
       fits = fits && n.size() <= kMaxName;
     };
     auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
-    if (t.primary_key) rename(t.primary_key->name);
-    for (auto& u : t.uniques) rename(u.name);
-    for (auto& f : t.foreign_keys) rename(f.name);
-    for (auto& c : t.checks) rename(c.name);
-    for (auto& i : t.indexes) rename(i.name);
-    if (!fits) return false;
+    if (t.primary_key)
+      rename(t.primary_key->name);
+    for (auto& u : t.uniques)
+      rename(u.name);
+    for (auto& f : t.foreign_keys)
+      rename(f.name);
+    for (auto& c : t.checks)
+      rename(c.name);
+    for (auto& i : t.indexes)
+      rename(i.name);
+    if (!fits)
+      return false;
     std::sort(t.uniques.begin(), t.uniques.end(), by_name);
     std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), by_name);
     std::sort(t.checks.begin(), t.checks.end(), by_name);
@@ -484,7 +565,8 @@ class Mutator {
     s_.tables.emplace(renamed, std::move(t));
     for (auto& [name, other] : s_.tables)
       for (auto& f : other.foreign_keys)
-        if (f.ref_table == old) f.ref_table = renamed;
+        if (f.ref_table == old)
+          f.ref_table = renamed;
     note("rename table " + old.name + " to " + renamed.name + " with its default names");
     return true;
   }
@@ -493,9 +575,11 @@ class Mutator {
     auto& t = random_table();
     const Column* source = nullptr;
     for (const auto& c : t.columns)
-      if ((c.type == "text" || c.type.starts_with("character varying")) && !c.nullable && !c.generated)
+      if ((c.type == "text" || c.type.starts_with("character varying")) && !c.nullable &&
+          !c.generated)
         source = &c;
-    if (source == nullptr) return false;
+    if (source == nullptr)
+      return false;
     Column g;
     g.name = fresh("len");
     g.type = "integer";
@@ -508,12 +592,15 @@ class Mutator {
 
   bool change_primary_key() {
     auto& t = random_table();
-    if (!t.primary_key || t.primary_key->columns != std::vector<std::string>{"id"}) return false;
+    if (!t.primary_key || t.primary_key->columns != std::vector<std::string>{"id"})
+      return false;
     for (const auto& [n, other] : s_.tables)
       for (const auto& f : other.foreign_keys)
-        if (f.ref_table == t.name) return false;
+        if (f.ref_table == t.name)
+          return false;
     auto* id = t.find_column("id");
-    if (id == nullptr) return false;
+    if (id == nullptr)
+      return false;
     if (id->identity != state::Identity::None) {
       id->identity = state::Identity::None;
       note("drop identity of " + t.name.name + ".id");
@@ -525,7 +612,8 @@ class Mutator {
   }
 
   bool add_enum_value() {
-    if (s_.enums.empty()) return false;
+    if (s_.enums.empty())
+      return false;
     auto it = s_.enums.begin();
     std::advance(it, std::uniform_int_distribution<std::size_t>(0, s_.enums.size() - 1)(rng_));
     auto& values = it->second.values;
@@ -537,17 +625,20 @@ class Mutator {
   }
 
   bool remove_enum_value() {
-    if (s_.enums.empty()) return false;
+    if (s_.enums.empty())
+      return false;
     auto it = s_.enums.begin();
     std::advance(it, std::uniform_int_distribution<std::size_t>(0, s_.enums.size() - 1)(rng_));
     auto& values = it->second.values;
-    if (values.size() < 3) return false;
+    if (values.size() < 3)
+      return false;
     // Rows and defaults use the first value; any other may go.
     auto pos = std::uniform_int_distribution<std::size_t>(1, values.size() - 1)(rng_);
     std::string type = state::type_name(it->first);
     for (const auto& [n, t] : s_.tables)
       for (const auto& c : t.columns)
-        if (c.type == type && c.default_sql && *c.default_sql == "'" + values[pos] + "'") return false;
+        if (c.type == type && c.default_sql && *c.default_sql == "'" + values[pos] + "'")
+          return false;
     note(fmt::format("remove value {} from enum {}", values[pos], it->first.name));
     values.erase(values.begin() + static_cast<std::ptrdiff_t>(pos));
     return true;
@@ -582,12 +673,14 @@ class Mutator {
   }
 
   bool change_view() {
-    if (s_.views.empty()) return false;
+    if (s_.views.empty())
+      return false;
     auto& v = s_.views.begin()->second;
     auto* users = s_.find_table({s_.settings.schema, "orgs"});
-    if (users == nullptr) return false;
+    if (users == nullptr)
+      return false;
     v.sql = v.sql.find("slug") != std::string::npos ? "SELECT id, name FROM orgs"
-                                                       : "SELECT id, name, slug FROM orgs";
+                                                    : "SELECT id, name, slug FROM orgs";
     note("change view " + v.name.name);
     return true;
   }
@@ -611,7 +704,8 @@ std::string base_schema_toml(const MutationOptions& o) {
   std::string s = R"toml([settings]
 schema = "public"
 )toml";
-  if (o.enums) s += R"toml(
+  if (o.enums)
+    s += R"toml(
 [enums.task_status]
 values = ["todo", "doing", "done", "archived"]
 
@@ -622,7 +716,8 @@ values = ["member", "owner", "guest"]
 [tables.orgs]
 primary_key = ["id"]
 )toml";
-  if (o.comments) s += "comment = \"Customer organizations\"\n";
+  if (o.comments)
+    s += "comment = \"Customer organizations\"\n";
   s += R"toml(
 [tables.orgs.columns]
 id = { type = "bigint", identity = "by default" }
@@ -639,7 +734,8 @@ id = { type = "bigint", identity = "by default" }
 org_id = { type = "bigint", references = { table = "orgs", on_delete = "cascade" } }
 email = { type = "text" }
 )toml";
-  s += std::string("role = { type = \"") + (o.enums ? "role" : "text") + "\", default = \"member\" }\n";
+  s += std::string("role = { type = \"") + (o.enums ? "role" : "text") +
+       "\", default = \"member\" }\n";
   s += R"toml(age = { type = "integer", nullable = true }
 score = { type = "numeric(10,2)", default = 0 }
 active = { type = "boolean", default = true }
@@ -663,7 +759,8 @@ name = { type = "varchar(200)" }
 budget = { type = "numeric(12,2)", nullable = true }
 )toml";
   s += "status = { type = \"" + enum_type + "\", default = \"todo\" }\n";
-  if (o.rich_types) s += "tags = { type = \"text[]\", nullable = true }\n";
+  if (o.rich_types)
+    s += "tags = { type = \"text[]\", nullable = true }\n";
   s += R"toml(
 [[tables.projects.indexes]]
 name = "projects_org_name_idx"
@@ -687,7 +784,8 @@ title = { type = "text" }
   s += R"toml(priority = { type = "smallint", default = 0 }
 due = { type = "date", nullable = true }
 )toml";
-  if (o.rich_types) s += "payload = { type = \"jsonb\", nullable = true }\n";
+  if (o.rich_types)
+    s += "payload = { type = \"jsonb\", nullable = true }\n";
   s += R"toml(
 [[tables.tasks.checks]]
 name = "tasks_priority_range"
@@ -711,7 +809,8 @@ project_id = { type = "bigint", references = { table = "projects", on_delete = "
 name = { type = "varchar(50)" }
 color = { type = "character(7)", default = "#ffffff" }
 )toml";
-  if (o.views) s += R"toml(
+  if (o.views)
+    s += R"toml(
 [views.org_names]
 sql = "SELECT id, name FROM orgs"
 )toml";
@@ -723,7 +822,8 @@ state::Schema mutate(const state::Schema& schema, std::mt19937& rng, int count,
                      const std::string& tag) {
   Mutator m(schema, rng, options, log, tag);
   for (const auto& [name, t] : schema.tables)
-    for (const auto& c : t.columns) m.base_columns_.insert(name.name + "." + c.name);
+    for (const auto& c : t.columns)
+      m.base_columns_.insert(name.name + "." + c.name);
   return m.run(count);
 }
 
@@ -735,26 +835,31 @@ std::vector<std::string> insert_rows(const state::Schema& schema, int rows, bool
     bool progress = false;
     for (const auto& [key, t] : schema.tables) {
       const QualifiedName& name = key;  // lambdas may not capture structured bindings (clang 14)
-      if (done.count(name)) continue;
+      if (done.count(name))
+        continue;
       bool ready = std::all_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const auto& f) {
         return f.ref_table == name || done.count(f.ref_table) || !schema.find_table(f.ref_table);
       });
-      if (!ready) continue;
+      if (!ready)
+        continue;
       order.push_back(&t);
       done.insert(name);
       progress = true;
     }
-    if (!progress) break;
+    if (!progress)
+      break;
   }
   std::vector<std::string> out;
   for (const auto* t : order) {
     std::vector<std::string> cols;
     for (const auto& c : t->columns)
-      if (!c.generated) cols.push_back(c.name);
+      if (!c.generated)
+        cols.push_back(c.name);
     for (int i = 1; i <= rows; ++i) {
       std::vector<std::string> values;
       for (const auto& c : t->columns) {
-        if (c.generated) continue;
+        if (c.generated)
+          continue;
         // SQLite holds enums as text limited by a CHECK named <table>_<column>_enum.
         auto enum_check = std::find_if(t->checks.begin(), t->checks.end(), [&](const auto& k) {
           return k.name == t->name.name + "_" + c.name + "_enum";
@@ -768,7 +873,8 @@ std::vector<std::string> insert_rows(const state::Schema& schema, int rows, bool
         }
         bool fk = false;
         for (const auto& f : t->foreign_keys)
-          if (std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end()) fk = true;
+          if (std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end())
+            fk = true;
         const auto& ty = c.type;
         std::string v;
         if (fk || c.name == "id" || ty == "integer" || ty == "bigint") {
@@ -786,7 +892,8 @@ std::vector<std::string> insert_rows(const state::Schema& schema, int rows, bool
         } else if (ty == "character(7)") {
           v = "'#00000" + std::to_string(i % 10) + "'";
         } else if (ty == "uuid") {
-          v = postgres ? fmt::format("'00000000-0000-0000-0000-{:012}'", i) : fmt::format("'u{}'", i);
+          v = postgres ? fmt::format("'00000000-0000-0000-0000-{:012}'", i)
+                       : fmt::format("'u{}'", i);
         } else if (ty == "jsonb" || ty == "json") {
           v = "'{\"n\": " + std::to_string(i) + "}'";
         } else if (ty.ends_with("[]")) {
@@ -808,9 +915,11 @@ std::vector<std::string> insert_rows(const state::Schema& schema, int rows, bool
         values.push_back(v);
       }
       std::string names;
-      for (const auto& c : cols) names += (names.empty() ? "" : ", ") + ("\"" + c + "\"");
+      for (const auto& c : cols)
+        names += (names.empty() ? "" : ", ") + ("\"" + c + "\"");
       std::string vals;
-      for (const auto& v : values) vals += (vals.empty() ? "" : ", ") + v;
+      for (const auto& v : values)
+        vals += (vals.empty() ? "" : ", ") + v;
       std::string table = postgres ? "\"" + t->name.schema + "\".\"" + t->name.name + "\""
                                    : "\"" + t->name.name + "\"";
       out.push_back("INSERT INTO " + table + " (" + names + ") VALUES (" + vals + ")");

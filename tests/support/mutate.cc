@@ -521,7 +521,9 @@ class Mutator {
   /// after it ("t_email_key" -> "t_n1_email_key"), as default names follow a renamed table.
   bool rename_table_and_its_names() {
     std::vector<QualifiedName> candidates;
-    for (const auto& [name, t] : s_.tables) {
+    for (const auto& entry : s_.tables) {
+      const QualifiedName& name = entry.first;  // captured below: not a binding (clang 14)
+      const Table& t = entry.second;
       bool in_view = std::any_of(s_.views.begin(), s_.views.end(),
                                  [&](const auto& v) { return mentions(v.second.sql, name.name); });
       if (!in_view && !t.renamed_from && !t.partition_by)

@@ -132,6 +132,35 @@ planner::Step undo_partial_step(const state::Revision& target, const planner::St
   return step;
 }
 
+/// --batch-sleep: "100ms" pauses that long after each batch; "50%" pauses for half as long as
+/// the batch took, so the backfill yields a steady share of the server to the application.
+void set_batch_sleep(const std::string& text, ApplyOptions& options) {
+  const auto refuse = [&text] {
+    return UserError(
+        fmt::format("--batch-sleep \"{}\" is neither a pause (100ms, 2s) nor a share of each "
+                    "batch's time from 0% to 10000% (50%)",
+                    text));
+  };
+  if (text.empty() || text.back() != '%') {
+    try {
+      options.batch_sleep = parse_duration(text, "--batch-sleep");
+    } catch (const UserError&) {
+      throw refuse();
+    }
+    return;
+  }
+  std::size_t pos = 0;
+  double percent = -1;
+  try {
+    percent = std::stod(text.substr(0, text.size() - 1), &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos == 0 || pos + 1 != text.size() || percent < 0 || percent > 10000)
+    throw refuse();
+  options.batch_sleep_share = percent / 100;
+}
+
 }  // namespace
 
 int cmd_apply(Context& ctx) {
@@ -158,7 +187,8 @@ int cmd_apply(Context& ctx) {
   app.add_flag("--dry-run", dry_run, "show the SQL and change nothing");
   app.add_option("--batch-size", options.batch_size, "rows per backfill batch (default 10000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
-  app.add_option("--batch-sleep", batch_sleep, "pause between backfill batches, e.g. 100ms");
+  app.add_option("--batch-sleep", batch_sleep,
+                 "pause between backfill batches: a time (100ms) or a share of each batch's (50%)");
   app.add_option("--rewrite-limit", rewrite_limit,
                  "refuse steps that rewrite a table larger than this (default 1GB)");
   app.add_flag("--allow-rewrite", allow_rewrite, "rewrite tables of any size");
@@ -168,7 +198,7 @@ int cmd_apply(Context& ctx) {
     throw UserError("apply needs a SCHEMA or --plan PLAN.json (one of them)");
   options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
   options.lock_wait = parse_duration(lock_wait, "--lock-wait");
-  options.batch_sleep = parse_duration(batch_sleep, "--batch-sleep");
+  set_batch_sleep(batch_sleep, options);
   options.progress_bar = ctx.terminal.progress;
   const auto limit = parse_size(rewrite_limit, "--rewrite-limit");
 
@@ -258,7 +288,8 @@ int cmd_rollback(Context& ctx) {
   ApplyOptions options;
   app.add_option("--batch-size", options.batch_size, "rows per backfill batch (default 10000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
-  app.add_option("--batch-sleep", batch_sleep, "pause between backfill batches, e.g. 100ms");
+  app.add_option("--batch-sleep", batch_sleep,
+                 "pause between backfill batches: a time (100ms) or a share of each batch's (50%)");
   if (auto code = parse(app, ctx))
     return *code;
   if (to >= 0 && steps > 0)
@@ -267,7 +298,7 @@ int cmd_rollback(Context& ctx) {
     throw UserError("--steps must be at least 1");
   if (to < 0 && steps == 0)
     steps = 1;
-  options.batch_sleep = parse_duration(batch_sleep, "--batch-sleep");
+  set_batch_sleep(batch_sleep, options);
   options.progress_bar = ctx.terminal.progress;
   options.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
   options.lock_wait = parse_duration(lock_wait, "--lock-wait");

@@ -242,7 +242,8 @@ class Runner {
   }
 
   /// Fills the backfill's column batch by batch, each batch in its own transaction with the
-  /// position it reached, pausing --batch-sleep between batches. Resumes after a position an
+  /// position it reached, pausing --batch-sleep between batches (a fixed time, or a share of the
+  /// time each batch took). Resumes after a position an
   /// interrupted apply recorded for the same column and expression.
   void run_backfill(std::size_t step, std::size_t statement, const planner::Statement& st) {
     const auto& spec = *st.backfill;
@@ -268,6 +269,7 @@ class Runner {
     auto last_line = started;
     for (int attempt = 0;;) {
       try {
+        const auto batch_started = Clock::now();
         db_.begin();
         auto batch = db_.backfill_batch(spec, p.after, options_.batch_size);
         if (batch.done) {
@@ -290,6 +292,9 @@ class Runner {
         show_progress(p, total, rows_at_start, started, batches, last_line, false);
         if (options_.batch_sleep.count() > 0)
           std::this_thread::sleep_for(options_.batch_sleep);
+        if (options_.batch_sleep_share > 0)
+          std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(
+              ms_since(batch_started) * options_.batch_sleep_share));
       } catch (const dialects::DatabaseError& e) {
         end_transaction();
         if (db_.is_transient(e) && attempt < options_.retries) {

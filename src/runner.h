@@ -30,6 +30,8 @@ struct ApplyOptions {
   std::chrono::milliseconds backoff{200};        ///< first pause; doubles up to 5 s
   std::int64_t batch_size = 10000;               ///< rows per backfill batch
   std::chrono::milliseconds batch_sleep{0};      ///< pause between backfill batches
+  /// ... or a pause of this share of the time the batch before it took (--batch-sleep 50%)
+  double batch_sleep_share = 0;
   bool progress_bar = false;                     ///< redraw backfill progress in place (a terminal)
   /// Backfill positions left by interrupted applies, by resumable_backfills.
   std::map<std::string, BackfillResume> resume{};

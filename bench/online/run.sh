@@ -34,7 +34,8 @@
 #   ONLINE_SETTLE       seconds the writers run before and after the control UPDATE and the
 #                       apply (default 5)
 #   ONLINE_BATCH_SIZE   keel apply --batch-size (default 10000, keel's default)
-#   ONLINE_BATCH_SLEEP  keel apply --batch-sleep (default 0s, keel's default)
+#   ONLINE_BATCH_SLEEP  keel apply --batch-sleep: a pause (100ms) or a share of each batch's
+#                       time (40%) (default 0s, keel's default)
 #   ONLINE_APPLY_TIMEOUT  seconds after which an apply is stopped and the run fails
 #                       (default 3600)
 #   ONLINE_LOG_MS       lock waits (deadlock_timeout) and writer statements longer than this

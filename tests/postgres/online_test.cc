@@ -113,6 +113,26 @@ TEST_CASE(
   CHECK(t.plan_code("v2b", kItemsV2) == 0);
 }
 
+TEST_CASE("batch-sleep is a pause or a share of each batch time, and other text is refused",
+          "[postgres]") {
+  Online t;
+  t.items_with_rows();
+  const auto v2 = t.dir.write("v2.toml", kItemsV2);
+  for (const char* bad : {"5x", "abc%", "-10%", "20000%", "%"}) {
+    INFO(bad);
+    CHECK(t.keel({"apply", v2, "--yes", "--batch-sleep", bad}) != 0);
+    CHECK(t.err.find(std::string("--batch-sleep \"") + bad + "\" is") != std::string::npos);
+  }
+  // Refused before anything ran.
+  CHECK(t.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'items'::regclass AND "
+                 "attname = 'ticket'") == "0");
+  REQUIRE(t.keel({"apply", v2, "--yes", "--batch-size", "100", "--batch-sleep", "50%"}) == 0);
+  CHECK(t.err.find("backfill public.items.ticket: 1,000 rows") != std::string::npos);
+  CHECK(t.err.find("10 batches") != std::string::npos);
+  CHECK(t.scalar("SELECT count(DISTINCT ticket) FROM items") == "1000");
+  CHECK(t.plan_code("v2b", kItemsV2) == 0);
+}
+
 TEST_CASE("backfills walk composite keys and tables without a primary key in batches",
           "[postgres]") {
   Online t;

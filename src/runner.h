@@ -32,7 +32,7 @@ struct ApplyOptions {
   std::chrono::milliseconds batch_sleep{0};      ///< pause between backfill batches
   /// ... or a pause of this share of the time the batch before it took (--batch-sleep 50%)
   double batch_sleep_share = 0;
-  bool progress_bar = false;                     ///< redraw backfill progress in place (a terminal)
+  bool progress_bar = false;  ///< redraw backfill progress in place (a terminal)
   /// Backfill positions left by interrupted applies, by resumable_backfills.
   std::map<std::string, BackfillResume> resume{};
 };

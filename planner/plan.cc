@@ -424,12 +424,18 @@ void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
   }
 }
 
-Plan make_plan(const state::Schema& live, const state::Schema& desired, const Renderer& renderer) {
-  // The two fingerprints and the diff read the schemas only: they run side by side.
+Plan make_plan(const state::Schema& live, const state::Schema& desired, const Renderer& renderer,
+               Fingerprints fingerprints) {
+  auto changes = diff(live, desired, renderer);
+  if (changes.empty() && fingerprints == Fingerprints::WhenChanged) {
+    Plan plan;
+    plan.settings = desired.settings;
+    return plan;
+  }
+  // The two fingerprints read the schemas only: they run side by side.
   auto to_future =
       std::async(std::launch::async, [&desired] { return state::fingerprint(desired); });
   auto from = state::fingerprint(live);
-  auto changes = diff(live, desired, renderer);
   auto to = to_future.get();
   // "sha256:" + hex: six hex digits of each side name the kept data of this transition.
   keep_dropped_data(changes, live, from.substr(7, 6) + to.substr(7, 6));

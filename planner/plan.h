@@ -176,8 +176,14 @@ void annotate_sizes(Plan& plan, const std::map<QualifiedName, TableSize>& sizes)
 /// before the plan's renames.
 [[nodiscard]] std::vector<QualifiedName> tables_to_size(const Plan& plan);
 
-/// diff + order + keep_dropped_data, with fingerprints of both schemas.
+/// Whether make_plan fingerprints the two schemas of a plan without steps. A plan with steps
+/// always carries both: revisions, saved plans and the names of kept-aside data use them.
+enum class Fingerprints { Always, WhenChanged };
+
+/// diff + order + keep_dropped_data, with fingerprints of both schemas (of an empty plan, only
+/// with Fingerprints::Always).
 [[nodiscard]] Plan make_plan(const state::Schema& live, const state::Schema& desired,
-                             const Renderer& renderer);
+                             const Renderer& renderer,
+                             Fingerprints fingerprints = Fingerprints::Always);
 
 }  // namespace keel::planner

@@ -17,6 +17,9 @@ struct Terminal {
   bool interactive = false;    ///< stdin is a terminal: apply may prompt
   bool color = false;          ///< stdout is a terminal and NO_COLOR is unset
   bool progress = false;       ///< stderr is a terminal: progress redraws in place
+  /// The process ends right after the command (keel's main): large models may be left to the
+  /// operating system rather than freed one allocation at a time.
+  bool process_exits = false;
 };
 
 /// Runs `keel ARGS...` and returns the exit code. Results go to `out`, diagnostics and

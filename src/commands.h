@@ -52,7 +52,8 @@ struct Planned {
 
 /// Loads the desired schema, inspects the database and plans; refuses NOT NULL columns added
 /// to tables with rows and no backfill.
-void plan_into(Planned& p, const std::string& schema_path);
+void plan_into(Planned& p, const std::string& schema_path,
+               planner::Fingerprints fingerprints = planner::Fingerprints::Always);
 
 /// 0 when empty, 3 when destructive, else 2 (plan --detailed-exitcode and drift).
 [[nodiscard]] int exit_code_for(const planner::Plan& plan);

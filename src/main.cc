@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   terminal.interactive = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0;
   terminal.color = keel::cli::use_color(isatty(STDOUT_FILENO) != 0);
   terminal.progress = isatty(STDERR_FILENO) != 0;
+  terminal.process_exits = true;
   try {
     return keel::cli::run({argv + 1, argv + argc}, std::cout, std::cerr, terminal);
   } catch (...) {

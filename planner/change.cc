@@ -4,6 +4,14 @@
 
 namespace keel::planner {
 
+std::vector<std::string> ReplaceEnum::removed_values() const {
+  std::vector<std::string> out;
+  for (const auto& v : from.values)
+    if (std::find(to.values.begin(), to.values.end(), v) == to.values.end())
+      out.push_back(v);
+  return out;
+}
+
 Change invert(const Change& change) {
   return std::visit(
       Overloaded{
@@ -145,9 +153,8 @@ std::string describe(const Change& change) {
           },
           [](const ReplaceEnum& c) {
             std::string removed;
-            for (const auto& v : c.from.values)
-              if (std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end())
-                removed += (removed.empty() ? "" : ", ") + q(v);
+            for (const auto& v : c.removed_values())
+              removed += (removed.empty() ? "" : ", ") + q(v);
             return "replace enum " + q(c.from.name) +
                    (removed.empty() ? ", reordering its values" : ", removing " + removed);
           },

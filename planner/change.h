@@ -54,6 +54,9 @@ struct ReplaceEnum {
   /// so they are dropped before the swap and recreated after it.
   std::vector<std::pair<QualifiedName, state::Index>> indexes{};
   std::vector<std::pair<QualifiedName, state::Check>> checks{};
+
+  /// The values of `from` that `to` no longer has, in `from`'s order (none: a reordering).
+  [[nodiscard]] std::vector<std::string> removed_values() const;
 };
 /// Creates a table with its columns, primary key, unique constraints, checks and (where the
 /// engine cannot add them later) foreign keys. Indexes and partitions are separate changes.

@@ -787,10 +787,7 @@ std::vector<HazardNote> Renderer::hazards(const planner::Change& change) const {
           [&](const ReplaceEnum& c) {
             if (c.users.empty())
               return;
-            bool removes =
-                std::any_of(c.from.values.begin(), c.from.values.end(), [&](const auto& v) {
-                  return std::find(c.to.values.begin(), c.to.values.end(), v) == c.to.values.end();
-                });
+            const bool removes = !c.removed_values().empty();
             out.push_back({Hazard::TableRewrite,
                            "every table with a column of the enum is rewritten" +
                                std::string(removes ? "; a row holding a removed value stops the "

@@ -32,6 +32,10 @@
 #   CHANGED              percent of the tables changed in the variant (default 5)
 #   BENCH_ENGINES        "postgresql sqlite" (default), or one of them
 #   BENCH_TOOLS          comparison tools on PostgreSQL: "pg_dump alembic migra" (default)
+#   BENCH_TOOLS_<N>      the same for size N only, e.g. BENCH_TOOLS_10000=pg_dump (Alembic
+#                        takes 10 minutes there)
+#   BENCH_ENGINES_<N>    BENCH_ENGINES for size N only (a subset of it), e.g.
+#                        BENCH_ENGINES_10000=postgresql
 #   BENCH_DIR            work directory: generated files, SQLite files, raw runs, the cluster's
 #                        state file (default build-bench/work)
 #   BENCH_RESULTS        where the markdown goes (default bench/results.md)
@@ -318,13 +322,18 @@ run_sqlite() {
   [[ $applied -ne 0 ]] || keel_converged sqlite "$n" "sqlite:$sqlite_apply" "$dir"
 }
 
+tools_default=$tools
 for n in $sizes; do
   size_runs=BENCH_RUNS_$n
   BENCH_RUNS=${!size_runs:-$runs_default}
   [[ $BENCH_RUNS =~ ^[1-9][0-9]*$ ]] || die "$size_runs must be a positive integer"
   note all "$n" runs "$BENCH_RUNS"
-  if has postgresql "$engines"; then run_postgresql "$n"; fi
-  if has sqlite "$engines"; then run_sqlite "$n"; fi
+  size_tools=BENCH_TOOLS_$n
+  tools=${!size_tools:-$tools_default}
+  size_engines=BENCH_ENGINES_$n
+  n_engines=${!size_engines:-$engines}
+  if has postgresql "$n_engines" && has postgresql "$engines"; then run_postgresql "$n"; fi
+  if has sqlite "$n_engines" && has sqlite "$engines"; then run_sqlite "$n"; fi
 done
 meta load_end "$(cut -d ' ' -f 1-3 /proc/loadavg)"
 

@@ -79,12 +79,16 @@ class PgDatabase final : public Database {
 
   [[nodiscard]] std::optional<std::int64_t> estimated_rows(
       const state::QualifiedName& table) override {
-    const auto rows =
-        session_.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = " +
-                       quote_literal(qualified(table)) + "::regclass");
+    // reltuples is -1 until the table is first vacuumed or analyzed: no estimate, not 0 rows
+    // (progress then shows the rows done without a total or an ETA).
+    const auto rows = session_.query("SELECT reltuples::bigint FROM pg_class WHERE oid = " +
+                                     quote_literal(qualified(table)) + "::regclass");
     if (rows.size() == 0)
       return std::nullopt;
-    return std::stoll(std::string(rows.text(0, 0)));
+    const std::int64_t estimate = std::stoll(std::string(rows.text(0, 0)));
+    if (estimate < 0)
+      return std::nullopt;
+    return estimate;
   }
 
   [[nodiscard]] std::map<state::QualifiedName, planner::TableSize> table_sizes(

@@ -393,4 +393,9 @@ TEST_CASE("a table never analyzed has no row estimate, and plans say so rather t
         std::string::npos);
   REQUIRE(t.keel({"plan", v2, "--format", "json"}) == 0);
   CHECK(t.out.find(R"("rows": null,)") != std::string::npos);
+  // The backfill's progress counts rows without a made-up total of 0 or an ETA.
+  REQUIRE(t.keel({"apply", v2, "--yes", "--batch-size", "100"}) == 0);
+  CHECK(t.err.find("backfill public.items.ticket: 500 rows, ") != std::string::npos);
+  CHECK(t.err.find(" of ~") == std::string::npos);
+  CHECK(t.err.find("ETA") == std::string::npos);
 }

@@ -53,28 +53,19 @@ ORDER BY c.relispartition, n.nspname, c.relname)";
 constexpr std::string_view kTableFilter =
     "c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relnamespace = ANY ($S)";
 
-// Columns. An array's element type decides whether it is an enum array; the collation is kept
-// only when it is not the type's default. attnum and attcollation let constraints and indexes
-// name their columns without a sub-query per row. Types and defaults come as oids and stored
-// trees: format_type and pg_get_expr run once per distinct value afterwards (kTypeNamesQuery,
-// kDefaultsQuery), not once per column. Rows come unordered (read_columns orders them), as do
-// those of the constraint and index queries (their lists are sorted into canonical order).
+// Columns, with only what differs from column to column: types and collations come as oids
+// and defaults as stored trees, and format_type, pg_get_expr and the type and collation lookups
+// run once per distinct value afterwards (kTypesQuery, kDefaultsQuery, kCollationsQuery), not
+// once per column: a large schema repeats a few hundred of each over hundreds of thousands of
+// columns. attnum and attcollation also let constraints and indexes name their columns without
+// a sub-query per row. Rows come unordered (read_columns orders them), as do those of the
+// constraint and index queries (their lists are sorted into canonical order).
 constexpr std::string_view kColumnsQuery = R"(
-SELECT a.attrelid, a.attname, a.atttypid, a.attnotnull,
-  a.attidentity, a.attgenerated, ad.adbin::text,
-  CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-  CASE WHEN a.attcollation <> t.typcollation THEN cn.nspname END,
-  d.description, et.typtype = 'e', etn.nspname, et.typname, et.oid <> t.oid,
-  a.attnum, a.attcollation, a.atttypmod
+SELECT a.attrelid, a.attname, a.atttypid, a.attnotnull, a.attidentity, a.attgenerated,
+  ad.adbin::text, d.description, a.attnum, a.attcollation, a.atttypmod
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
-JOIN pg_type t ON t.oid = a.atttypid
-JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem
-                                 ELSE t.oid END
-JOIN pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-LEFT JOIN pg_collation co ON co.oid = a.attcollation
-LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
   AND d.objsubid = a.attnum
 WHERE $TABLES AND a.attnum > 0 AND NOT a.attisdropped)";
@@ -123,8 +114,16 @@ WHERE a.attrelid = ANY ($OIDS) AND a.attnum > 0)";
 
 // The second steps of the queries above: one call of the deparsing functions per distinct
 // value. $A and $B are arrays of the same length; u.i numbers their elements from 1.
-constexpr std::string_view kTypeNamesQuery = R"(
-SELECT u.i, format_type(u.a, u.b) FROM unnest($A::oid[], $B::int4[]) WITH ORDINALITY u(a, b, i))";
+// Per distinct (type, typmod): its SQL name; whether it, or its element type for an array, is
+// an enum, with that type's schema and name; whether it is an array; its default collation.
+constexpr std::string_view kTypesQuery = R"(
+SELECT u.i, format_type(u.a, u.b), et.typtype = 'e', etn.nspname, et.typname, et.oid <> t.oid,
+  t.typcollation
+FROM unnest($A::oid[], $B::int4[]) WITH ORDINALITY u(a, b, i)
+JOIN pg_type t ON t.oid = u.a
+JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem
+                                 ELSE t.oid END
+JOIN pg_namespace etn ON etn.oid = et.typnamespace)";
 
 constexpr std::string_view kDefaultsQuery = R"(
 SELECT u.i, pg_get_expr(ad.adbin, ad.adrelid, true)
@@ -340,20 +339,34 @@ class Distinct {
   [[nodiscard]] std::vector<std::optional<std::string>> run(Session& session,
                                                             std::string_view query) const {
     std::vector<std::optional<std::string>> out(a_.size());
+    const auto [rows, row_of] = run_rows(session, query);
+    for (std::size_t slot = 0; slot < out.size(); ++slot) {
+      if (row_of[slot] != kNoRow) {
+        out[slot] = rows.optional(row_of[slot], 1);
+      }
+    }
+    return out;
+  }
+  static constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
+  /// The rows of `query` (as for run, with any columns after the position) and the row of
+  /// each slot, kNoRow where the query returned none.
+  [[nodiscard]] std::pair<Rows, std::vector<std::size_t>> run_rows(Session& session,
+                                                                   std::string_view query) const {
+    std::vector<std::size_t> row_of(a_.size(), kNoRow);
     if (a_.empty()) {
-      return out;
+      return {Rows(), std::move(row_of)};
     }
     std::string sql(query);
     sql.replace(sql.find("$A"), 2, array_literal(a_));
     sql.replace(sql.find("$B"), 2, array_literal(b_));
-    const Rows rows = session.query(sql);
+    Rows rows = session.query(sql);
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::size_t slot = rows.oid(r, 0);
-      if (slot >= 1 && slot <= out.size()) {
-        out[slot - 1] = rows.optional(r, 1);
+      if (slot >= 1 && slot <= row_of.size()) {
+        row_of[slot - 1] = r;
       }
     }
-    return out;
+    return {std::move(rows), std::move(row_of)};
   }
 
  private:
@@ -550,11 +563,11 @@ class Inspector {
   void read_columns() {
     const Rows rows = query(kColumnsQuery);
     const std::string default_prefix = quote_ident(settings_.schema) + ".";
-    struct Typed {  // a column whose type format_type names
+    struct Typed {  // a column, its type's slot and its collation
       state::Table* table;
       std::size_t column;
       std::size_t slot;
-      std::string_view type_schema;
+      std::uint32_t collation;
     };
     struct Defaulted {  // a column with a default or generation expression
       state::Table* table;
@@ -567,7 +580,8 @@ class Inspector {
     Distinct types;
     std::vector<Typed> typed;
     std::vector<Defaulted> defaulted;
-    for (const std::size_t r : by_table_and_number(rows, 0, 14)) {
+    typed.reserve(rows.size());
+    for (const std::size_t r : by_table_and_number(rows, 0, 8)) {
       const std::uint32_t relid = rows.oid(r, 0);
       state::Table* t = table(relid);
       if (t == nullptr) {
@@ -575,23 +589,16 @@ class Inspector {
       }
       state::Column column;
       column.name = std::string(rows.text(r, 1));
-      const std::uint32_t attnum = rows.oid(r, 14);
-      remember_attribute(relid, attnum, column.name, rows.oid(r, 15));
-      const std::string_view type_schema = rows.text(r, 11);
-      if (rows.flag(r, 10)) {  // an enum, spelled as the TOML reader spells it
-        column.type = state::type_name({std::string(type_schema), std::string(rows.text(r, 12))});
-        if (rows.flag(r, 13)) {
-          column.type += "[]";
-        }
-      } else {
-        const std::string_view oid = rows.text(r, 2);
-        const std::string_view typmod = rows.text(r, 16);
-        std::string key;
-        key.reserve(oid.size() + typmod.size() + 1);
-        key.append(oid).append(" ").append(typmod);
-        typed.push_back({t, t->columns.size(),
-                         types.add(std::move(key), rows.oid(r, 2), to_int(typmod)), type_schema});
-      }
+      const std::uint32_t attnum = rows.oid(r, 8);
+      const std::uint32_t collation = rows.oid(r, 9);
+      remember_attribute(relid, attnum, column.name, collation);
+      const std::string_view oid = rows.text(r, 2);
+      const std::string_view typmod = rows.text(r, 10);
+      std::string key;
+      key.reserve(oid.size() + typmod.size() + 1);
+      key.append(oid).append(" ").append(typmod);
+      typed.push_back({t, t->columns.size(),
+                       types.add(std::move(key), rows.oid(r, 2), to_int(typmod)), collation});
       column.nullable = !rows.flag(r, 3);
       const std::string_view identity = rows.text(r, 4);
       if (identity == "a") {
@@ -604,20 +611,48 @@ class Inspector {
         defaulted.push_back(
             {t, t->columns.size(), relid, attnum, rows.text(r, 6), rows.text(r, 5) == "s"});
       }
-      if (!rows.is_null(r, 7)) {
-        column.collation = collation_name(rows.text(r, 8), rows.text(r, 7));
-      }
-      column.comment = rows.optional(r, 9);
+      column.comment = rows.optional(r, 7);
       t->columns.push_back(std::move(column));
     }
 
-    const auto type_names = types.run(session_, kTypeNamesQuery);
+    // Each distinct type once: its name, or for an enum (or an array of one) the name the TOML
+    // reader spells; and the collations that differ from their type's default.
+    const auto [type_rows, type_row] = types.run_rows(session_, kTypesQuery);
+    std::vector<std::uint32_t> collations;
     for (const Typed& c : typed) {
+      const std::size_t r = type_row[c.slot];
+      if (r == Distinct::kNoRow) {
+        continue;
+      }
       std::string& type = c.table->columns[c.column].type;
-      type = type_names[c.slot].value_or("");
-      // A user or extension type of the default schema is written bare: "citext".
-      if (c.type_schema == settings_.schema && type.starts_with(default_prefix)) {
-        type.erase(0, default_prefix.size());
+      const std::string_view type_schema = type_rows.text(r, 3);
+      if (type_rows.flag(r, 2)) {
+        type = state::type_name({std::string(type_schema), std::string(type_rows.text(r, 4))});
+        if (type_rows.flag(r, 5)) {
+          type += "[]";
+        }
+      } else {
+        type = type_rows.text(r, 1);
+        // A user or extension type of the default schema is written bare: "citext".
+        if (type_schema == settings_.schema && type.starts_with(default_prefix)) {
+          type.erase(0, default_prefix.size());
+        }
+      }
+      if (c.collation != type_rows.oid(r, 6)) {
+        collations.push_back(c.collation);
+      }
+    }
+    if (!collations.empty()) {
+      const auto names = collation_names(std::move(collations));
+      for (const Typed& c : typed) {
+        const std::size_t r = type_row[c.slot];
+        if (r == Distinct::kNoRow || c.collation == type_rows.oid(r, 6)) {
+          continue;
+        }
+        const auto it = names.find(c.collation);
+        if (it != names.end()) {
+          c.table->columns[c.column].collation = it->second;
+        }
       }
     }
 
@@ -859,17 +894,25 @@ class Inspector {
     for (const auto& p : pending) {
       oids.push_back(p.collation);
     }
-    const Rows names = session_.query(substitute_oids(kCollationsQuery, oids));
-    std::unordered_map<std::uint32_t, std::string> by_oid;
-    for (std::size_t r = 0; r < names.size(); ++r) {
-      by_oid.emplace(names.oid(r, 0), collation_name(names.text(r, 2), names.text(r, 1)));
-    }
+    const auto by_oid = collation_names(std::move(oids));
     for (const auto& p : pending) {
       const auto it = by_oid.find(p.collation);
       if (it != by_oid.end()) {
         p.table->indexes[p.index].keys[p.key].collation = it->second;
       }
     }
+  }
+
+  // The names of collations by oid ("C", "schema.name"); `oids` may repeat.
+  std::unordered_map<std::uint32_t, std::string> collation_names(std::vector<std::uint32_t> oids) {
+    std::sort(oids.begin(), oids.end());
+    oids.erase(std::unique(oids.begin(), oids.end()), oids.end());
+    const Rows names = session_.query(substitute_oids(kCollationsQuery, oids));
+    std::unordered_map<std::uint32_t, std::string> by_oid;
+    for (std::size_t r = 0; r < names.size(); ++r) {
+      by_oid.emplace(names.oid(r, 0), collation_name(names.text(r, 2), names.text(r, 1)));
+    }
+    return by_oid;
   }
 
   void read_enums() {

@@ -531,14 +531,35 @@ std::string rebuild_reasons(const planner::RebuildTable& r) {
     if (!kept)
       reasons.push_back("drop \"" + from.name + "\"");
   }
+  // "rename" where constraints differ only in their names (a renamed table's default names).
+  auto verb = [](const auto& from, const auto& to) -> std::string {
+    if (from.size() != to.size())
+      return "change";
+    std::vector<bool> matched(to.size(), false);
+    for (auto item : from) {
+      bool found = false;
+      for (std::size_t i = 0; i < to.size() && !found; ++i) {
+        item.name = to[i].name;
+        if (!matched[i] && item == to[i])
+          matched[i] = found = true;
+      }
+      if (!found)
+        return "change";
+    }
+    return "rename";
+  };
+  auto as_list = [](const std::optional<state::PrimaryKey>& key) {
+    return key ? std::vector<state::PrimaryKey>{*key} : std::vector<state::PrimaryKey>{};
+  };
   if (r.from.primary_key != r.to.primary_key)
-    reasons.push_back("change the primary key");
+    reasons.push_back(verb(as_list(r.from.primary_key), as_list(r.to.primary_key)) +
+                      " the primary key");
   if (r.from.uniques != r.to.uniques)
-    reasons.push_back("change the unique constraints");
+    reasons.push_back(verb(r.from.uniques, r.to.uniques) + " the unique constraints");
   if (r.from.foreign_keys != r.to.foreign_keys)
-    reasons.push_back("change the foreign keys");
+    reasons.push_back(verb(r.from.foreign_keys, r.to.foreign_keys) + " the foreign keys");
   if (r.from.checks != r.to.checks)
-    reasons.push_back("change the checks");
+    reasons.push_back(verb(r.from.checks, r.to.checks) + " the checks");
   constexpr std::size_t kShown = 3;
   if (reasons.size() > kShown) {
     reasons.resize(kShown);

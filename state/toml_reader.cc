@@ -9,10 +9,13 @@
 #include <fstream>
 #include <memory>
 #include <system_error>
+#include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <toml++/toml.h>
 
+#include "state/toml_sections.h"
 #include "state/types.h"
 
 namespace keel::state {
@@ -178,7 +181,11 @@ struct ParsedFile {
   std::string name;
   std::string_view text;  ///< the file's content (owned by whoever parses the files)
   std::shared_ptr<const std::string> path;
+  /// The parsed document; without its tables when they are in `sections`, parsed one at a time
+  /// as they are read (the document parsed was then `rest`).
   toml::table root;
+  std::string rest{};
+  std::vector<TableSection> sections{};
 };
 
 // What SourceMap lookups match an index or foreign key by (its name, or for an unnamed one its
@@ -250,6 +257,57 @@ constexpr auto kCheckKeys = std::to_array<std::string_view>({"name", "expr", "va
 constexpr auto kPartitionKeys = std::to_array<std::string_view>({"name", "bound"});
 constexpr auto kDefaultKeys = std::to_array<std::string_view>({"sql"});
 
+std::string toml_message(const toml::parse_error& e) {
+  std::string text(e.description());
+  if (text.rfind("Error while parsing", 0) == 0) {
+    const std::size_t colon = text.find(": ");
+    if (colon != std::string::npos) {
+      text = text.substr(colon + 2);
+    }
+  }
+  return "invalid TOML: " + text;
+}
+
+// Parses the whole of `f` into its root (no sections), or returns the syntax error. Documents
+// are parsed without a source path: each node would hold a copy of it; f.path stands for it.
+std::optional<Diagnostic> parse_whole(ParsedFile& f) {
+  f.sections.clear();
+  f.rest.clear();
+  try {
+    f.root = toml::parse(f.text, std::string_view{});
+    return std::nullopt;
+  } catch (const toml::parse_error& e) {
+    const toml::source_region& r = e.source();
+    return Diagnostic{.loc = {.file = f.path, .line = r.begin.line, .column = r.begin.column},
+                      .message = toml_message(e)};
+  }
+}
+
+// Parses `f` without its tables' sections, when it has sections that can be parsed apart; false
+// when it must be parsed whole (its syntax errors are then reported from that).
+bool parse_rest(ParsedFile& f) {
+  std::optional<SectionedDocument> split = split_table_sections(f.text);
+  if (!split || split->tables.empty()) {
+    return false;
+  }
+  try {
+    toml::table root = toml::parse(split->rest, std::string_view{});
+    if (root.contains("tables")) {
+      return false;  // tables defined outside their own headers
+    }
+    f.root = std::move(root);
+  } catch (const toml::parse_error&) {
+    return false;
+  }
+  f.rest = std::move(split->rest);
+  f.sections = std::move(split->tables);
+  // In name order, as a parsed document lists its tables: the schema's maps take them fastest
+  // that way (each lookup passes where the last one did).
+  std::sort(f.sections.begin(), f.sections.end(),
+            [](const TableSection& a, const TableSection& b) { return a.name < b.name; });
+  return true;
+}
+
 class Reader {
  public:
   LoadedSchema run(std::vector<ParsedFile>& files) {
@@ -264,7 +322,7 @@ class Reader {
       map_.files.push_back(f.name);
     }
     for (const ParsedFile& f : files) {
-      file_ = &f;
+      enter(f);
       read_top_level(f.root);
     }
   }
@@ -273,24 +331,26 @@ class Reader {
   [[nodiscard]] const Settings& settings() const { return schema_.settings; }
 
   // The rest of run, on the files given to start(). Each table's part of the parsed documents
-  // is freed once it is read: the documents of a large schema take more memory than the model
-  // read from them.
+  // is freed once it is read (or parsed just before, from its section): the documents of a
+  // large schema take more memory than the model read from them.
   LoadedSchema finish(std::vector<ParsedFile>& files) {
     for (const ParsedFile& f : files) {
-      file_ = &f;
+      enter(f);
       if (const toml::table* enums = section(f.root, "enums")) {
         for (auto&& [key, node] : *enums) {
           read_enum(key, node);
         }
       }
     }
-    for (ParsedFile& f : files) {
-      file_ = &f;
-      if (toml::table* tables = f.root.get_as<toml::table>("tables")) {
-        for (auto it = tables->begin(); it != tables->end(); it = tables->erase(it)) {
-          read_table(it->first, it->second);
-        }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      ParsedFile& f = files[i];
+      enter(f);
+      if (f.sections.empty()) {
+        read_tables(f.root, {});
+      } else {
+        read_sections(files, i);
       }
+      enter(f);
       if (const toml::table* views = section(f.root, "views")) {
         for (auto&& [key, node] : *views) {
           read_view(key, node);
@@ -310,8 +370,73 @@ class Reader {
   }
 
  private:
+  // Reads the documents of `f` from here on (its root, until read_sections enters a section).
+  void enter(const ParsedFile& f) {
+    file_ = &f;
+    document_ = f.sections.empty() ? f.text : std::string_view(f.rest);
+    lines_before_ = 0;
+  }
+
+  // Reads the tables of a document's `tables`, freeing each once read, except those named in
+  // `skip` (read already).
+  void read_tables(toml::table& root, const std::unordered_set<std::string>& skip) {
+    toml::table* tables = root.get_as<toml::table>("tables");
+    if (tables == nullptr) {
+      return;
+    }
+    for (auto it = tables->begin(); it != tables->end(); it = tables->erase(it)) {
+      if (!skip.contains(std::string(it->first.str()))) {
+        read_table(it->first, it->second);
+      }
+    }
+  }
+
+  // Reads the tables of files[i] section by section, each parsed just before it is read. A
+  // section that does not parse makes the whole file parsed: for the syntax error, reported
+  // with those of the files not parsed whole yet, at the place a reader of the whole file
+  // finds it.
+  void read_sections(std::vector<ParsedFile>& files, std::size_t i) {
+    ParsedFile& f = files[i];
+    std::unordered_set<std::string> read;
+    for (const TableSection& section : f.sections) {
+      toml::table root;
+      const std::string_view text = f.text.substr(section.offset, section.size);
+      try {
+        root = toml::parse(text, std::string_view{});
+      } catch (const toml::parse_error&) {
+        std::vector<Diagnostic> errors;
+        for (std::size_t j = i; j < files.size(); ++j) {
+          if (j > i && files[j].sections.empty()) {
+            continue;  // parsed whole already
+          }
+          if (auto error = parse_whole(files[j])) {
+            errors.push_back(std::move(*error));
+          }
+        }
+        if (!errors.empty()) {
+          throw UserError(std::move(errors));
+        }
+        // The whole file parses: it is read from that, but for what its sections gave.
+        enter(f);
+        read_tables(f.root, read);
+        return;
+      }
+      document_ = text;
+      lines_before_ = section.line;
+      if (const toml::table* tables = root.get_as<toml::table>("tables")) {
+        for (auto&& [key, node] : *tables) {
+          read.emplace(key.str());
+          read_table(key, node);
+        }
+      }
+    }
+  }
+
   const std::vector<ParsedFile>* files_ = nullptr;
   const ParsedFile* file_ = nullptr;
+  // Where the document being read lies in file_: its text, and the lines before it.
+  std::string_view document_;
+  std::uint32_t lines_before_ = 0;
   std::vector<Diagnostic> diags_;
   Schema schema_;
   SourceMap map_;
@@ -337,12 +462,16 @@ class Reader {
 
   // --- diagnostics ---------------------------------------------------------------------------
 
+  // The line in the file of a line of the document being read (0 stays unknown).
+  std::uint32_t file_line(std::uint32_t line) const { return line == 0 ? 0 : line + lines_before_; }
+
   SourceLoc at(const toml::source_region& r) const {
     if (r.begin.line == 0) {
       return SourceLoc{.file = file_->path, .line = 0, .column = 0};
     }
-    return SourceLoc{
-        .file = r.path ? r.path : file_->path, .line = r.begin.line, .column = r.begin.column};
+    return SourceLoc{.file = r.path ? r.path : file_->path,
+                     .line = file_line(r.begin.line),
+                     .column = r.begin.column};
   }
   SourceLoc at(const toml::node& node) const { return at(node.source()); }
   SourceLoc at(const toml::key& key) const { return at(key.source()); }
@@ -435,13 +564,23 @@ class Reader {
   // --- values --------------------------------------------------------------------------------
 
   // Reports every key of `table` not in `allowed` ("unknown key "x" in <where>").
-  void check_keys(const toml::table& table, const auto& allowed, const std::string& where) {
+  // `where` names the table in messages: text, or a function that makes the text (called only
+  // for an unknown key: most tables have none, and a schema has many tables).
+  void check_keys(const toml::table& table, const auto& allowed, const auto& where) {
     for (auto&& [key, node] : table) {
-      const std::string k(key.str());
+      const std::string_view k = key.str();
       if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) {
         continue;
       }
-      error(at(key), "unknown key " + dq(k) + " in " + where + did_you_mean(k, strings(allowed)));
+      std::string shown;
+      if constexpr (std::is_invocable_v<decltype(where)>) {
+        shown = where();
+      } else {
+        shown = where;
+      }
+      const std::string name(k);
+      error(at(key),
+            "unknown key " + dq(name) + " in " + shown + did_you_mean(name, strings(allowed)));
     }
   }
 
@@ -654,7 +793,7 @@ class Reader {
     }
     map_.enums[*name] = at(key);
     check_managed(*name, "enum", at(key));
-    check_keys(*t, kEnumKeys, "enum " + dq(shown));
+    check_keys(*t, kEnumKeys, [&] { return "enum " + dq(shown); });
     Enum e;
     e.name = *name;
     e.comment = get_string(*t, "comment");
@@ -695,7 +834,7 @@ class Reader {
     define(types_, *name, "view", shown, at(key));
     map_.views[*name] = at(key);
     check_managed(*name, "view", at(key));
-    check_keys(*t, kViewKeys, "view " + dq(shown));
+    check_keys(*t, kViewKeys, [&] { return "view " + dq(shown); });
     View v;
     v.name = *name;
     v.comment = get_string(*t, "comment");
@@ -739,7 +878,7 @@ class Reader {
     define(types_, *name, "table", ctx.shown, ctx.loc);
     map_.tables[*name] = ctx.loc;
     check_managed(*name, "table", ctx.loc);
-    check_keys(*t, kTableKeys, "table " + dq(ctx.shown));
+    check_keys(*t, kTableKeys, [&] { return "table " + dq(ctx.shown); });
 
     read_columns(ctx, *t);
     ctx.table.comment = get_string(*t, "comment");
@@ -809,7 +948,7 @@ class Reader {
     sources.keys.reserve(sources.keys.size() + 4 * entries.size());
     ctx.table.columns.reserve(ctx.table.columns.size() + entries.size());
     for (const auto& [key, value] : entries) {
-      read_column(ctx, *key, *value);
+      read_column(ctx, sources, *key, *value);
     }
   }
 
@@ -833,7 +972,9 @@ class Reader {
     return false;
   }
 
-  void read_column(TableCtx& ctx, const toml::key& key, const toml::node& node) {
+  // Reads one column into ctx.table and where it was written into `sources` (the table's).
+  void read_column(TableCtx& ctx, SourceMap::TableColumns& sources, const toml::key& key,
+                   const toml::node& node) {
     Column c;
     c.name = std::string(key.str());
     const QualifiedName& tn = ctx.table.name;
@@ -842,7 +983,6 @@ class Reader {
       error(at(key), "column name is empty");
       return;
     }
-    SourceMap::TableColumns& sources = map_.columns[tn];
     const auto keys_begin = static_cast<std::uint32_t>(sources.keys.size());
     sources.columns.push_back({c.name, at(key), keys_begin, keys_begin});
     const toml::table* t = node.as_table();
@@ -852,14 +992,14 @@ class Reader {
       ctx.table.columns.push_back(std::move(c));  // known by name: no follow-on errors
       return;
     }
-    check_keys(*t, kColumnKeys, "column " + shown);
+    check_keys(*t, kColumnKeys, [&] { return "column " + shown; });
     for (auto&& [k, v] : *t) {
       // Unknown keys are errors (reported above): a loaded schema never has them.
       const auto known = std::find(kColumnKeys.begin(), kColumnKeys.end(), k.str());
       if (known != kColumnKeys.end()) {
         const toml::source_position& begin = v.source().begin;
-        sources.keys.push_back({static_cast<std::uint8_t>(known - kColumnKeys.begin()), begin.line,
-                                begin.line == 0 ? 0 : begin.column});
+        sources.keys.push_back({static_cast<std::uint8_t>(known - kColumnKeys.begin()),
+                                file_line(begin.line), begin.line == 0 ? 0 : begin.column});
       }
     }
     sources.columns.back().keys_end = static_cast<std::uint32_t>(sources.keys.size());
@@ -1017,7 +1157,7 @@ class Reader {
         error(at(node), "default of column " + shown + " must be a finite number");
         return;
       }
-      std::string text = raw_slice(file_->text, node.source()).value_or("");
+      std::string text = raw_slice(document_, node.source()).value_or("");
       text.erase(std::remove(text.begin(), text.end(), '_'), text.end());
       if (!text.empty() && text[0] == '+') {
         text.erase(0, 1);
@@ -1447,39 +1587,32 @@ class Reader {
 
 // ---------------------------------------------------------------------------------------------
 
-std::string toml_message(const toml::parse_error& e) {
-  std::string text(e.description());
-  if (text.rfind("Error while parsing", 0) == 0) {
-    const std::size_t colon = text.find(": ");
-    if (colon != std::string::npos) {
-      text = text.substr(colon + 2);
-    }
-  }
-  return "invalid TOML: " + text;
-}
-
-// Parses every file; throws one UserError with every syntax error.
+// Parses every file, each without the sections of its tables where they can be cut apart
+// (ParsedFile); throws one UserError with every syntax error found.
 void parse_all(std::vector<ParsedFile>& files) {
-  std::vector<Diagnostic> errors;
-  for (ParsedFile& f : files) {
-    try {
-      f.root = toml::parse(f.text, std::string_view(f.name));
-      f.path = f.root.source().path;
-    } catch (const toml::parse_error& e) {
-      const toml::source_region& r = e.source();
-      errors.push_back(
-          Diagnostic{.loc = {.file = r.path ? r.path : std::make_shared<const std::string>(f.name),
-                             .line = r.begin.line,
-                             .column = r.begin.column},
-                     .message = toml_message(e)});
-    }
-    if (!f.path) {
-      f.path = std::make_shared<const std::string>(f.name);
+  std::vector<std::optional<Diagnostic>> errors(files.size());
+  bool failed = false;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    ParsedFile& f = files[i];
+    f.path = std::make_shared<const std::string>(f.name);
+    if (!parse_rest(f)) {
+      errors[i] = parse_whole(f);
+      failed = failed || errors[i].has_value();
     }
   }
-  if (!errors.empty()) {
-    throw UserError(std::move(errors));
+  if (!failed) {
+    return;
   }
+  std::vector<Diagnostic> found;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!files[i].sections.empty()) {
+      errors[i] = parse_whole(files[i]);  // its tables' syntax errors too
+    }
+    if (errors[i]) {
+      found.push_back(std::move(*errors[i]));
+    }
+  }
+  throw UserError(std::move(found));
 }
 
 // Appends the content of a file to `out` and returns its size.

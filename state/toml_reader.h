@@ -134,9 +134,10 @@ struct LoadedSchema {
 
 /// read_schema in steps, so that work that needs only the settings (inspecting the database) can
 /// run while the rest is read: the constructor reads the files (throwing UserError when it
-/// cannot), settings() parses them and reads the settings (throwing UserError on syntax
-/// errors), finish() reads everything else and returns what read_schema returns (throwing
-/// UserError with every problem, settings ones included). guessed_settings() is a cheap guess
+/// cannot), settings() parses them but for their tables and reads the settings (throwing
+/// UserError on syntax errors), finish() parses and reads everything else and returns what
+/// read_schema returns (throwing UserError with every problem, settings ones included, or with
+/// the syntax errors of the files it could not parse). guessed_settings() is a cheap guess
 /// of settings() that does not parse the files.
 /// Example: `SchemaReader r("schema/"); use(r.settings()); LoadedSchema s = r.finish();`
 class SchemaReader {

@@ -520,6 +520,50 @@ TEST_CASE("syntax errors in several files are all reported", "[unit]") {
   }
 }
 
+TEST_CASE("tables read section by section give what the whole document gives", "[unit]") {
+  // A `[tables]` header at the end changes nothing in what the document says, but makes it
+  // parsed whole rather than one table at a time.
+  const std::string valid =
+      "[settings]\nschema = \"app\"\n\n"
+      "[tables.a]\nprimary_key = [\"id\"]\n[tables.a.columns]\nid = { type = \"bigint\" }\n\n"
+      "[tables.b]\nprimary_key = [\"id\"]\n"
+      "[tables.b.columns]\nid = { type = \"bigint\" }\n"
+      "a_id = { type = \"bigint\", references = { table = \"a\" } }\n"
+      "price = { type = \"numeric(10,2)\", default = 1_000.50 }\n"
+      "[[tables.b.indexes]]\ncolumns = [\"a_id\"]\n"
+      "[views.v]\nsql = \"SELECT 1\"\n";
+  const LoadedSchema split = read_schema_string(valid, "s.toml");
+  const LoadedSchema whole = read_schema_string(valid + "[tables]\n", "s.toml");
+  CHECK(split.schema == whole.schema);
+  const QualifiedName b{"app", "b"};
+  CHECK(split.schema.find_table(b)->find_column("price")->default_sql == "1000.50");
+  for (const LoadedSchema* loaded : {&split, &whole}) {
+    const SourceMap& map = loaded->sources;
+    CHECK(map.table(b).str() == "s.toml:9:9");
+    CHECK(map.column_key(b, "price", "default").str() == "s.toml:14:45");
+    CHECK(map.foreign_key(b, ForeignKey{.columns = {"a_id"}}).str() == "s.toml:13:40");
+    CHECK(map.index(b, Index{.keys = {IndexKey{.column = "a_id"}}}).str() == "s.toml:15:1");
+  }
+
+  const std::string invalid =
+      "[tables.a.columns]\nid = { type = \"bigint\" }\n"
+      "[tables.b.columns]\nid = { type = \"bigint\", nulable = true }\n"
+      "[tables.c.columns]\nn = { type = \"integer\", default = 1.5 }\n";
+  const std::string expected =
+      "s.toml:4:25: error: unknown key \"nulable\" in column \"id\" (did you mean "
+      "\"nullable\"?)\n"
+      "s.toml:6:35: error: default 1.5 is not an integer, but column \"n\" has type "
+      "\"integer\"";
+  CHECK(errors(invalid) == expected);
+  CHECK(errors(invalid + "[tables]\n") == expected);
+
+  // A syntax error in a table's section is reported where a reader of the whole file sees it.
+  const std::string broken = valid + "[tables.c.columns]\nid = { type = \"bigint\" \n";
+  CHECK(errors(broken) ==
+        "s.toml:20:24: error: invalid TOML: expected key or closing '}', saw '\\n'");
+  CHECK(errors(broken + "[tables]\n") == errors(broken));
+}
+
 TEST_CASE("unknown top-level and settings keys are errors with a suggestion", "[unit]") {
   CHECK(errors("tabels = {}\n") ==
         "s.toml:1:1: error: unknown top-level key \"tabels\" (did you mean \"tables\"?)");

@@ -128,7 +128,9 @@ struct Rows::Impl {
     const pqxx::row r = result[static_cast<pqxx::result::size_type>(row)];
     cells.clear();
     nulls.clear();
-    for (auto f = r.begin(); f != r.end(); ++f) {
+    // Each of begin() and end() copies the result's shared pointers: once per row, not per cell.
+    const auto end = r.end();
+    for (auto f = r.begin(); f != end; ++f) {
       const bool null = f->is_null();
       nulls.push_back(null ? 1 : 0);
       cells.push_back(null ? std::string_view() : std::string_view(f->c_str(), f->size()));

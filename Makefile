@@ -20,6 +20,7 @@ PG_STATE := $(CURDIR)/$(BUILD_DIR)/pg-cluster.state
 # many CI images turn off.
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config libpqxx-dev libsqlite3-dev sqlite3 \
 	libtomlplusplus-dev libdtl-dev libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libssl-dev \
+	libmimalloc-dev \
 	postgresql-15 clang libclang-rt-14-dev clang-format
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

@@ -283,6 +283,19 @@ std::optional<Diagnostic> parse_whole(ParsedFile& f) {
   }
 }
 
+// The syntax errors of files[from], files[from + 1], ..., each file parsed whole: on the way to
+// reporting an error only, so that every file's errors are found and each is reported where a
+// reader of the whole file sees it.
+std::vector<Diagnostic> syntax_errors(std::vector<ParsedFile>& files, std::size_t from) {
+  std::vector<Diagnostic> out;
+  for (std::size_t i = from; i < files.size(); ++i) {
+    if (auto error = parse_whole(files[i])) {
+      out.push_back(std::move(*error));
+    }
+  }
+  return out;
+}
+
 // Parses `f` without its tables' sections, when it has sections that can be parsed apart; false
 // when it must be parsed whole (its syntax errors are then reported from that).
 bool parse_rest(ParsedFile& f) {
@@ -385,39 +398,33 @@ class Reader {
       return;
     }
     for (auto it = tables->begin(); it != tables->end(); it = tables->erase(it)) {
-      if (!skip.contains(std::string(it->first.str()))) {
+      if (skip.empty() || !skip.contains(std::string(it->first.str()))) {
         read_table(it->first, it->second);
       }
     }
   }
 
   // Reads the tables of files[i] section by section, each parsed just before it is read. A
-  // section that does not parse makes the whole file parsed: for the syntax error, reported
-  // with those of the files not parsed whole yet, at the place a reader of the whole file
-  // finds it.
+  // section that does not parse makes the whole file parsed: for its syntax error, reported
+  // with those of the files after it, at the place a reader of the whole file finds it.
   void read_sections(std::vector<ParsedFile>& files, std::size_t i) {
     ParsedFile& f = files[i];
-    std::unordered_set<std::string> read;
-    for (const TableSection& section : f.sections) {
+    for (std::size_t s = 0; s < f.sections.size(); ++s) {
+      const TableSection& section = f.sections[s];
       toml::table root;
       const std::string_view text = f.text.substr(section.offset, section.size);
       try {
         root = toml::parse(text, std::string_view{});
       } catch (const toml::parse_error&) {
-        std::vector<Diagnostic> errors;
-        for (std::size_t j = i; j < files.size(); ++j) {
-          if (j > i && files[j].sections.empty()) {
-            continue;  // parsed whole already
-          }
-          if (auto error = parse_whole(files[j])) {
-            errors.push_back(std::move(*error));
-          }
+        std::unordered_set<std::string> read;  // the tables of the sections before
+        for (std::size_t done = 0; done < s; ++done) {
+          read.insert(f.sections[done].name);
         }
+        std::vector<Diagnostic> errors = syntax_errors(files, i);  // f.sections is gone now
         if (!errors.empty()) {
           throw UserError(std::move(errors));
         }
-        // The whole file parses: it is read from that, but for what its sections gave.
-        enter(f);
+        enter(f);  // the whole file parses: it is read from that, but for what was read
         read_tables(f.root, read);
         return;
       }
@@ -425,7 +432,6 @@ class Reader {
       lines_before_ = section.line;
       if (const toml::table* tables = root.get_as<toml::table>("tables")) {
         for (auto&& [key, node] : *tables) {
-          read.emplace(key.str());
           read_table(key, node);
         }
       }
@@ -1590,29 +1596,16 @@ class Reader {
 // Parses every file, each without the sections of its tables where they can be cut apart
 // (ParsedFile); throws one UserError with every syntax error found.
 void parse_all(std::vector<ParsedFile>& files) {
-  std::vector<std::optional<Diagnostic>> errors(files.size());
   bool failed = false;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    ParsedFile& f = files[i];
+  for (ParsedFile& f : files) {
     f.path = std::make_shared<const std::string>(f.name);
-    if (!parse_rest(f)) {
-      errors[i] = parse_whole(f);
-      failed = failed || errors[i].has_value();
+    if (!parse_rest(f) && parse_whole(f)) {
+      failed = true;
     }
   }
-  if (!failed) {
-    return;
+  if (failed) {
+    throw UserError(syntax_errors(files, 0));
   }
-  std::vector<Diagnostic> found;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (!files[i].sections.empty()) {
-      errors[i] = parse_whole(files[i]);  // its tables' syntax errors too
-    }
-    if (errors[i]) {
-      found.push_back(std::move(*errors[i]));
-    }
-  }
-  throw UserError(std::move(found));
 }
 
 // Appends the content of a file to `out` and returns its size.

@@ -40,10 +40,7 @@ struct Online {
 
   /// `keel ARGS... --db URL` in-process; the exit code, with stdout and stderr kept.
   int keel(std::vector<std::string> args) {
-    args.insert(args.end(), {"--db", database.url()});
-    out.clear();
-    err.clear();
-    return keel::testing::keel(args, out, err);
+    return keel::testing::keel_at(database.url(), std::move(args), out, err);
   }
   /// Applies `toml` (written to NAME.toml) and requires success.
   void apply(const std::string& name, const std::string& toml,

@@ -13,10 +13,7 @@ TEST_CASE("an empty plan carries its fingerprints wherever they are shown or sav
   std::string out;
   std::string err;
   auto keel = [&](std::vector<std::string> args) {
-    args.insert(args.end(), {"--db", database.url()});
-    out.clear();
-    err.clear();
-    return keel::testing::keel(args, out, err);
+    return keel::testing::keel_at(database.url(), std::move(args), out, err);
   };
   const auto schema = dir.write("schema.toml", R"toml([tables.notes]
 primary_key = ["id"]

@@ -69,10 +69,7 @@ TEST_CASE("a renamed table keeps its constraints and indexes under their new def
   std::string out;
   std::string err;
   auto keel = [&](std::vector<std::string> args) {
-    args.insert(args.end(), {"--db", database.url()});
-    out.clear();
-    err.clear();
-    return keel::testing::keel(args, out, err);
+    return keel::testing::keel_at(database.url(), std::move(args), out, err);
   };
   const auto before = dir.write("before.toml", kBefore);
   const auto after = dir.write("after.toml", kAfter);

@@ -18,10 +18,7 @@ struct Renames {
   std::string err;
 
   int keel(std::vector<std::string> args) {
-    args.insert(args.end(), {"--db", url});
-    out.clear();
-    err.clear();
-    return keel::testing::keel(args, out, err);
+    return keel::testing::keel_at(url, std::move(args), out, err);
   }
   std::string write(const std::string& name, const std::string& toml) const {
     const auto path = dir.file(name);

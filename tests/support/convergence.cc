@@ -87,6 +87,14 @@ int keel(const std::vector<std::string>& args, std::string& out, std::string& er
   return code;
 }
 
+int keel_at(const std::string& url, std::vector<std::string> args, std::string& out,
+            std::string& err) {
+  args.insert(args.end(), {"--db", url});
+  out.clear();
+  err.clear();
+  return keel(args, out, err);
+}
+
 std::string check_convergence(const std::string& url, const std::function<void()>& reset,
                               const state::Schema& a, const state::Schema& b,
                               const std::vector<std::string>& mutations,

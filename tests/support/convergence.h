@@ -20,6 +20,12 @@ namespace keel::testing {
 /// Runs `keel ARGS...` in-process; returns the exit code and appends stderr to `err`.
 int keel(const std::vector<std::string>& args, std::string& out, std::string& err);
 
+/// Runs `keel ARGS... --db URL` in-process with `out` and `err` emptied first, so that they hold
+/// this command's output only; returns the exit code.
+/// Example: `REQUIRE(keel_at(db.url(), {"plan", "s.toml"}, out, err) == 0);`
+int keel_at(const std::string& url, std::vector<std::string> args, std::string& out,
+            std::string& err);
+
 /// One convergence check. `url` names a database that `reset` empties; the schemas are
 /// desired states as read from TOML (not yet prepared). Returns "" on success, else what
 /// failed, with the mutation log for reproduction.

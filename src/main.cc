@@ -19,6 +19,12 @@ int main(int argc, char** argv) {
   if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) {
     mi_option_set(mi_option_large_os_pages, 1);
   }
+  // Each thread's first segment committed whole too, so that it gets such pages as well rather
+  // than being committed and faulted in piece by piece (a 1,000-table plan: 8,400 page faults
+  // and 0.32 s, 4,500 and 0.28 s). MIMALLOC_EAGER_COMMIT_DELAY in the environment overrides it.
+  if (std::getenv("MIMALLOC_EAGER_COMMIT_DELAY") == nullptr) {
+    mi_option_set(mi_option_eager_commit_delay, 0);
+  }
 #endif
   keel::cli::Terminal terminal;
   terminal.in = &std::cin;

@@ -355,6 +355,15 @@ std::optional<QualifiedName> table_of(const Change& change) {
       change);
 }
 
+std::vector<QualifiedName> tables_to_size(const std::vector<Change>& changes) {
+  std::set<QualifiedName> out;
+  for (const auto& change : changes) {
+    if (auto table = table_of(change))
+      out.insert(std::move(*table));
+  }
+  return {out.begin(), out.end()};
+}
+
 std::vector<QualifiedName> tables_to_size(const Plan& plan) {
   std::set<QualifiedName> out;
   for (const auto& step : plan.steps) {
@@ -424,6 +433,18 @@ void keep_dropped_data(std::vector<Change>& changes, const state::Schema& live,
   }
 }
 
+Plan plan_changes(std::vector<Change> changes, const state::Schema& live,
+                  const state::Schema& desired, const Renderer& renderer, std::string from,
+                  std::string to) {
+  // "sha256:" + hex: six hex digits of each side name the kept data of this transition.
+  keep_dropped_data(changes, live, from.substr(7, 6) + to.substr(7, 6));
+  Plan plan = order(std::move(changes), renderer);
+  plan.settings = desired.settings;
+  plan.from_fingerprint = std::move(from);
+  plan.to_fingerprint = std::move(to);
+  return plan;
+}
+
 Plan make_plan(const state::Schema& live, const state::Schema& desired, const Renderer& renderer,
                Fingerprints fingerprints) {
   auto changes = diff(live, desired, renderer);
@@ -433,17 +454,9 @@ Plan make_plan(const state::Schema& live, const state::Schema& desired, const Re
     return plan;
   }
   // The two fingerprints read the schemas only: they run side by side.
-  auto to_future =
-      std::async(std::launch::async, [&desired] { return state::fingerprint(desired); });
+  state::PendingFingerprint to(desired);
   auto from = state::fingerprint(live);
-  auto to = to_future.get();
-  // "sha256:" + hex: six hex digits of each side name the kept data of this transition.
-  keep_dropped_data(changes, live, from.substr(7, 6) + to.substr(7, 6));
-  Plan plan = order(std::move(changes), renderer);
-  plan.settings = desired.settings;
-  plan.from_fingerprint = from;
-  plan.to_fingerprint = to;
-  return plan;
+  return plan_changes(std::move(changes), live, desired, renderer, std::move(from), to.get());
 }
 
 }  // namespace keel::planner

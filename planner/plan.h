@@ -175,10 +175,19 @@ void annotate_sizes(Plan& plan, const std::map<QualifiedName, TableSize>& sizes)
 /// The existing tables whose sizes annotate_sizes uses: those the steps name, by their names
 /// before the plan's renames.
 [[nodiscard]] std::vector<QualifiedName> tables_to_size(const Plan& plan);
+/// The same tables for changes not ordered yet (each step of order() names its change's
+/// table_of).
+[[nodiscard]] std::vector<QualifiedName> tables_to_size(const std::vector<Change>& changes);
 
 /// Whether make_plan fingerprints the two schemas of a plan without steps. A plan with steps
 /// always carries both: revisions, saved plans and the names of kept-aside data use them.
 enum class Fingerprints { Always, WhenChanged };
+
+/// The plan of `changes` (from diff) between schemas with these fingerprints:
+/// keep_dropped_data + order, with the settings and fingerprints filled in.
+[[nodiscard]] Plan plan_changes(std::vector<Change> changes, const state::Schema& live,
+                                const state::Schema& desired, const Renderer& renderer,
+                                std::string from_fingerprint, std::string to_fingerprint);
 
 /// diff + order + keep_dropped_data, with fingerprints of both schemas (of an empty plan, only
 /// with Fingerprints::Always).

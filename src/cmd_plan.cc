@@ -9,6 +9,7 @@
 #include "src/commands.h"
 #include "src/output.h"
 #include "state/diagnostic.h"
+#include "state/fingerprint.h"
 #include "state/toml_writer.h"
 
 namespace keel::cli {
@@ -90,13 +91,26 @@ void plan_into(Planned& p, const std::string& schema_path, planner::Fingerprints
   p.desired = reader.finish();
   p.db->prepare_desired(p.desired.schema);
   p.live = live.get();
+  // The live schema is fingerprinted while the server renders the desired expressions; a plan
+  // without steps that needs no fingerprints stops that early.
+  state::PendingFingerprint from(p.live);
   p.db->canonicalize(p.desired.schema, p.live);
-  p.plan = planner::make_plan(p.live, p.desired.schema, p.db->renderer(), fingerprints);
+  auto changes = planner::diff(p.live, p.desired.schema, p.db->renderer());
+  p.plan = planner::Plan{};
+  p.plan.engine = p.db->engine();
+  p.plan.settings = p.desired.schema.settings;
+  if (changes.empty() && fingerprints == planner::Fingerprints::WhenChanged)
+    return;
+  state::PendingFingerprint to(p.desired.schema);
+  // Reviewers see how big each table a step works on is: one catalog query, asked while the
+  // fingerprints are computed.
+  const auto sizes = changes.empty() ? std::map<state::QualifiedName, planner::TableSize>{}
+                                     : p.db->table_sizes(planner::tables_to_size(changes));
+  p.plan = planner::plan_changes(std::move(changes), p.live, p.desired.schema, p.db->renderer(),
+                                 from.get(), to.get());
   p.plan.engine = p.db->engine();
   check_backfills(p.plan, *p.db, p.desired);
-  // Reviewers see how big each table a step works on is (one catalog query, only for a plan).
-  if (!p.plan.empty())
-    planner::annotate_sizes(p.plan, p.db->table_sizes(planner::tables_to_size(p.plan)));
+  planner::annotate_sizes(p.plan, sizes);
 }
 
 int cmd_validate(Context& ctx) {

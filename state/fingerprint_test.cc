@@ -252,3 +252,43 @@ TEST_CASE("random schemas with one column changed get another fingerprint", "[un
     CHECK(fingerprint(changed) != fingerprint(s));
   }
 }
+
+TEST_CASE("a fingerprint computed on another thread is the fingerprint", "[unit]") {
+  {
+    const Schema full = full_schema();
+    PendingFingerprint pending(full);
+    CHECK(pending.get() == fingerprint(full));
+  }
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const Schema s = random_schema(seed);
+    PendingFingerprint pending(s);
+    INFO("seed " << seed);
+    CHECK(pending.get() == fingerprint(s));
+  }
+  // Large enough that fingerprint() writes half of it on a second thread; this one writes it
+  // all on its own.
+  Schema large;
+  for (int i = 0; i < 600; ++i) {
+    Table t = full_schema().tables.begin()->second;
+    t.name = {"public", "t" + std::to_string(i)};
+    t.foreign_keys.clear();
+    t.partitions.clear();
+    large.tables[t.name] = t;
+  }
+  PendingFingerprint pending(large);
+  CHECK(pending.get() == fingerprint(large));
+}
+
+TEST_CASE("a fingerprint no longer wanted stops early", "[unit]") {
+  Schema large;
+  for (int i = 0; i < 2000; ++i) {
+    Table t = full_schema().tables.begin()->second;
+    t.name = {"public", "t" + std::to_string(i)};
+    large.tables[t.name] = t;
+  }
+  for (int i = 0; i < 5; ++i) {
+    PendingFingerprint unwanted(large);  // destroyed at once: stops and waits, no get()
+  }
+  PendingFingerprint wanted(large);
+  CHECK(wanted.get() == fingerprint(large));
+}

@@ -227,6 +227,9 @@ class Writer {
       }
     }
     for (auto it = first; it != last; ++it) {
+      if (options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed)) {
+        return;
+      }
       write_table(it->second);
       flush(false);
     }
@@ -790,7 +793,7 @@ void write_toml(const Schema& schema, const WriteOptions& options, const TomlSin
   constexpr std::size_t kSplitTables = 256;
   const auto begin = schema.tables.begin();
   const auto end = schema.tables.end();
-  if (schema.tables.size() < kSplitTables) {
+  if (schema.tables.size() < kSplitTables || options.one_thread) {
     Writer(schema, options).run_part(begin, end, true, true, sink);
     return;
   }

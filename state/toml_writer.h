@@ -2,6 +2,7 @@
 // revisions and of fingerprints. read_schema_string(write_toml(s)) gives back a model equal to s.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ struct WriteOptions {
   /// as their defaults (and names qualified against the default schema), no directives
   /// (`renamed_from`, `backfill`), and each table's columns in name order.
   bool definition_only = false;
+  /// Everything on the calling thread (a large schema's second half of tables is otherwise
+  /// written on another thread meanwhile).
+  bool one_thread = false;
+  /// When set, writing ends early, before the next table, once *stop is true: the text is then
+  /// incomplete, for a caller that no longer wants it.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// write_toml with options; `write_toml(s, {})` is `write_toml(s)`.

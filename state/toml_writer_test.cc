@@ -1,7 +1,9 @@
 #include "state/toml_writer.h"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -336,4 +338,28 @@ TEST_CASE("keys are bare only when TOML allows it", "[unit]") {
   CHECK(toml_key("é") == "\"é\"");
   CHECK(toml_string("say \"hi\"\n") == "\"say \\\"hi\\\"\\n\"");
   CHECK(toml_string("\x01\x7f") == "\"\\u0001\\u007F\"");
+}
+
+TEST_CASE("a schema written on one thread or two gives the same text, and a stop ends it",
+          "[unit]") {
+  Schema large;
+  for (int i = 0; i < 600; ++i) {
+    Table t;
+    t.name = {"public", "t" + std::to_string(i)};
+    t.columns = {Column{.name = "id", .type = "bigint"}, Column{.name = "b", .type = "text"}};
+    large.tables[t.name] = t;
+  }
+  auto written = [&](const WriteOptions& options) {
+    std::string text;
+    write_toml(large, options, [&](std::string_view piece) { text += piece; });
+    return text;
+  };
+  const std::string whole = write_toml(large);
+  CHECK(written({}) == whole);
+  CHECK(written({.one_thread = true}) == whole);
+
+  const std::atomic<bool> stop{true};
+  const std::string stopped = written({.one_thread = true, .stop = &stop});
+  CHECK(stopped.find("[tables.") == std::string::npos);
+  CHECK(written({.stop = &stop}).find("[tables.") == std::string::npos);
 }

@@ -212,6 +212,12 @@ std::vector<std::uint32_t> numbers(std::string_view text) {
   return out;
 }
 
+// Sorts `oids` and drops the repeats.
+void sort_unique(std::vector<std::uint32_t>& oids) {
+  std::sort(oids.begin(), oids.end());
+  oids.erase(std::unique(oids.begin(), oids.end()), oids.end());
+}
+
 std::string substitute_oids(std::string_view query, const std::vector<std::uint32_t>& oids) {
   std::string list;
   for (std::uint32_t oid : oids) {
@@ -339,12 +345,33 @@ class Distinct {
     b_.push_back(b);
     return a_.size() - 1;
   }
-  /// The text of each slot: `query` has the representatives' arrays as $A and $B and returns
-  /// the 1-based position of each and its text. Nullopt where the query returned nothing.
-  [[nodiscard]] std::vector<std::optional<std::string>> run(Session& session,
-                                                            std::string_view query) const {
+  static constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
+  /// The query of the representatives: `query` with their arrays as $A and $B, returning the
+  /// 1-based position of each, its text and any further columns. Nullopt when there are none.
+  [[nodiscard]] std::optional<std::string> sql(std::string_view query) const {
+    if (a_.empty()) {
+      return std::nullopt;
+    }
+    std::string sql(query);
+    sql.replace(sql.find("$A"), 2, array_literal(a_));
+    sql.replace(sql.find("$B"), 2, array_literal(b_));
+    return sql;
+  }
+  /// The row of each slot in `rows` (the result of sql()), kNoRow where it returned none.
+  [[nodiscard]] std::vector<std::size_t> rows_of(const Rows& rows) const {
+    std::vector<std::size_t> row_of(a_.size(), kNoRow);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::size_t slot = rows.oid(r, 0);
+      if (slot >= 1 && slot <= row_of.size()) {
+        row_of[slot - 1] = r;
+      }
+    }
+    return row_of;
+  }
+  /// The text of each slot (the second column of its row), nullopt where there is none.
+  [[nodiscard]] std::vector<std::optional<std::string>> texts(const Rows& rows) const {
     std::vector<std::optional<std::string>> out(a_.size());
-    const auto [rows, row_of] = run_rows(session, query);
+    const std::vector<std::size_t> row_of = rows_of(rows);
     for (std::size_t slot = 0; slot < out.size(); ++slot) {
       if (row_of[slot] != kNoRow) {
         out[slot] = rows.optional(row_of[slot], 1);
@@ -352,32 +379,26 @@ class Distinct {
     }
     return out;
   }
-  static constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
-  /// The rows of `query` (as for run, with any columns after the position) and the row of
-  /// each slot, kNoRow where the query returned none.
-  [[nodiscard]] std::pair<Rows, std::vector<std::size_t>> run_rows(Session& session,
-                                                                   std::string_view query) const {
-    std::vector<std::size_t> row_of(a_.size(), kNoRow);
-    if (a_.empty()) {
-      return {Rows(), std::move(row_of)};
-    }
-    std::string sql(query);
-    sql.replace(sql.find("$A"), 2, array_literal(a_));
-    sql.replace(sql.find("$B"), 2, array_literal(b_));
-    Rows rows = session.query(sql);
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      const std::size_t slot = rows.oid(r, 0);
-      if (slot >= 1 && slot <= row_of.size()) {
-        row_of[slot - 1] = r;
-      }
-    }
-    return {std::move(rows), std::move(row_of)};
-  }
 
  private:
   std::unordered_map<std::string, std::size_t> slots_;
   std::vector<std::int64_t> a_;
   std::vector<std::int64_t> b_;
+};
+
+// A query of a batch that may be left out (there is nothing to ask): it then gives no rows.
+class Queued {
+ public:
+  Queued() = default;
+  Queued(Batch& batch, const std::optional<std::string>& sql) {
+    if (sql) {
+      number_ = batch.add(*sql);
+    }
+  }
+  [[nodiscard]] Rows take(Batch& batch) const { return number_ ? batch.take(*number_) : Rows(); }
+
+ private:
+  std::optional<std::size_t> number_;
 };
 
 state::FkAction fk_action(std::string_view code) {
@@ -434,20 +455,63 @@ class Inspector {
         "SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL work_mem = '64MB'; "
         "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0");
     read_schemas();
-    if (schema_oids_ != "'{}'::oid[]") {
-      read_relations();
-      read_columns();
-      read_constraints();
-      read_indexes();
-      read_enums();
+    if (schema_oids_ == "'{}'::oid[]") {
+      read_extensions(session_.query(std::string(kExtensionsQuery)));
+    } else {
+      read_all();
     }
-    read_extensions();
     state::sort_canonical(schema_);
     return std::move(schema_);
   }
 
  private:
-  Rows query(std::string_view sql) { return session_.query(substitute(sql, schema_oids_)); }
+  // The queries go out in two batches: every catalog query, then every second step their rows
+  // call for (the text of each distinct type, default, check and predicate, the names of
+  // operator classes and of referenced tables' columns). The server works through a batch
+  // while the rows that came already are read here. Collations other than the defaults, rare,
+  // are named by one more query.
+  void read_all() {
+    {
+      Batch batch(session_);
+      const std::size_t relations = batch.add(query(kRelationsQuery));
+      const std::size_t columns = batch.add(query(kColumnsQuery));
+      const std::size_t constraints = batch.add(query(kConstraintsQuery));
+      const std::size_t indexes = batch.add(query(kIndexesQuery));
+      const std::size_t enums = batch.add(query(kEnumsQuery));
+      const std::size_t extensions = batch.add(std::string(kExtensionsQuery));
+      batch.send();
+      read_relations(batch.take(relations));
+      read_columns(batch.take(columns));
+      read_constraints(batch.take(constraints));
+      read_indexes(batch.take(indexes));
+      read_enums(batch.take(enums));
+      read_extensions(batch.take(extensions));
+    }
+    {
+      Batch batch(session_);
+      const Queued attributes(
+          batch, missing_attributes_.empty()
+                     ? std::nullopt
+                     : std::optional(substitute_oids(kAttributesQuery, missing_attributes_)));
+      const Queued types(batch, types_.sql(kTypesQuery));
+      const Queued defaults(batch, defaults_.sql(kDefaultsQuery));
+      const Queued checks(batch, checks_.sql(kChecksQuery));
+      const Queued predicates(batch, predicates_.sql(kPredicatesQuery));
+      const Queued opclasses(batch, opclasses_.empty() ? std::nullopt
+                                                       : std::optional(substitute_oids(
+                                                             kOpclassesQuery, opclass_oids())));
+      batch.send();
+      finish_foreign_keys(attributes.take(batch));
+      finish_types(types.take(batch));
+      finish_defaults(defaults.take(batch));
+      finish_checks(checks.take(batch));
+      finish_predicates(predicates.take(batch));
+      finish_opclasses(opclasses.take(batch));
+    }
+    finish_collations();
+  }
+
+  std::string query(std::string_view sql) const { return substitute(sql, schema_oids_); }
 
   bool managed(const std::string& schema) const {
     return settings_.schemas.empty() ||
@@ -460,7 +524,7 @@ class Inspector {
   }
 
   void read_schemas() {
-    const Rows rows = query(kSchemasQuery);
+    const Rows rows = session_.query(std::string(kSchemasQuery));
     std::string oids;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::string name(rows.text(r, 1));
@@ -475,8 +539,7 @@ class Inspector {
     schema_oids_ = "'{" + oids + "}'::oid[]";
   }
 
-  void read_relations() {
-    const Rows rows = query(kRelationsQuery);
+  void read_relations(const Rows& rows) {
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::uint32_t oid = rows.oid(r, 0);
       state::QualifiedName name{std::string(rows.text(r, 1)), std::string(rows.text(r, 2))};
@@ -554,40 +617,20 @@ class Inspector {
     return out;
   }
 
-  void read_attributes(const std::vector<std::uint32_t>& relids) {
-    const Rows rows = session_.query(substitute_oids(kAttributesQuery, relids));
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      remember_attribute(rows.oid(r, 0), rows.oid(r, 1), std::string(rows.text(r, 2)), 0);
-    }
-  }
-
   // The columns of a table as far as the names of their numbers, or nullptr.
   const std::vector<ColumnInfo>* attributes(std::uint32_t relid) const {
     const auto it = attributes_.find(relid);
     return it == attributes_.end() ? nullptr : &it->second;
   }
 
-  void read_columns() {
-    const Rows rows = query(kColumnsQuery);
-    const std::string default_prefix = quote_ident(settings_.schema) + ".";
-    struct Typed {  // a column, its type's slot and its collation
-      state::Table* table;
-      std::size_t column;
-      std::size_t slot;
-      std::uint32_t collation;
-    };
+  void read_columns(const Rows& rows) {
+    typed_.reserve(rows.size());
     struct Defaulted {  // a column with a default or generation expression
-      state::Table* table;
-      std::size_t column;
       std::uint32_t relid;
       std::uint32_t attnum;
       std::string_view tree;
-      bool generated;
     };
-    Distinct types;
-    std::vector<Typed> typed;
-    std::vector<Defaulted> defaulted;
-    typed.reserve(rows.size());
+    std::vector<Defaulted> trees;
     for (const std::size_t r : by_table_and_number(rows, 0, 8)) {
       const std::uint32_t relid = rows.oid(r, 0);
       state::Table* t = table(relid);
@@ -604,8 +647,8 @@ class Inspector {
       std::string key;
       key.reserve(oid.size() + typmod.size() + 1);
       key.append(oid).append(" ").append(typmod);
-      typed.push_back({t, t->columns.size(),
-                       types.add(std::move(key), rows.oid(r, 2), to_int(typmod)), collation});
+      typed_.push_back({t, t->columns.size(),
+                        types_.add(std::move(key), rows.oid(r, 2), to_int(typmod)), collation});
       column.nullable = !rows.flag(r, 3);
       const std::string_view identity = rows.text(r, 4);
       if (identity == "a") {
@@ -615,69 +658,58 @@ class Inspector {
         column.identity = state::Identity::ByDefault;
       }
       if (!rows.is_null(r, 6)) {
-        defaulted.push_back(
-            {t, t->columns.size(), relid, attnum, rows.text(r, 6), rows.text(r, 5) == "s"});
+        defaulted_.push_back({t, t->columns.size(), 0, rows.text(r, 5) == "s"});
+        trees.push_back({relid, attnum, rows.text(r, 6)});
       }
       column.comment = rows.optional(r, 7);
       t->columns.push_back(std::move(column));
     }
+    // Every column is known now, so generation expressions can be keyed by the names they use.
+    for (std::size_t i = 0; i < trees.size(); ++i) {
+      const Defaulted& d = trees[i];
+      auto key = tree_key(d.tree, attributes(d.relid));
+      defaulted_[i].slot = key ? defaults_.add(std::move(*key), d.relid, d.attnum)
+                               : defaults_.add_unique(d.relid, d.attnum);
+    }
+  }
 
-    // Each distinct type once: its name, or for an enum (or an array of one) the name the TOML
-    // reader spells; and the collations that differ from their type's default.
-    const auto [type_rows, type_row] = types.run_rows(session_, kTypesQuery);
-    std::vector<std::uint32_t> collations;
-    for (const Typed& c : typed) {
+  // Each distinct type once: its name, or for an enum (or an array of one) the name the TOML
+  // reader spells; and the collations that differ from their type's default.
+  void finish_types(const Rows& rows) {
+    const std::string default_prefix = quote_ident(settings_.schema) + ".";
+    const std::vector<std::size_t> type_row = types_.rows_of(rows);
+    for (const Typed& c : typed_) {
       const std::size_t r = type_row[c.slot];
       if (r == Distinct::kNoRow) {
         continue;
       }
-      std::string& type = c.table->columns[c.column].type;
-      const std::string_view type_schema = type_rows.text(r, 3);
-      if (type_rows.flag(r, 2)) {
-        type = state::type_name({std::string(type_schema), std::string(type_rows.text(r, 4))});
-        if (type_rows.flag(r, 5)) {
+      state::Column& column = c.table->columns[c.column];
+      std::string& type = column.type;
+      const std::string_view type_schema = rows.text(r, 3);
+      if (rows.flag(r, 2)) {
+        type = state::type_name({std::string(type_schema), std::string(rows.text(r, 4))});
+        if (rows.flag(r, 5)) {
           type += "[]";
         }
       } else {
-        type = type_rows.text(r, 1);
+        type = rows.text(r, 1);
         // A user or extension type of the default schema is written bare: "citext".
         if (type_schema == settings_.schema && type.starts_with(default_prefix)) {
           type.erase(0, default_prefix.size());
         }
       }
-      if (c.collation != type_rows.oid(r, 6)) {
-        collations.push_back(c.collation);
+      if (c.collation != rows.oid(r, 6)) {
+        collations_.push_back({&column.collation, c.collation});
       }
     }
-    if (!collations.empty()) {
-      const auto names = collation_names(std::move(collations));
-      for (const Typed& c : typed) {
-        const std::size_t r = type_row[c.slot];
-        if (r == Distinct::kNoRow || c.collation == type_rows.oid(r, 6)) {
-          continue;
-        }
-        const auto it = names.find(c.collation);
-        if (it != names.end()) {
-          c.table->columns[c.column].collation = it->second;
-        }
-      }
-    }
+  }
 
-    // Every column is known now, so generation expressions can be keyed by the names they use.
-    Distinct expressions;
-    std::vector<std::size_t> slots;
-    slots.reserve(defaulted.size());
-    for (const Defaulted& d : defaulted) {
-      auto key = tree_key(d.tree, attributes(d.relid));
-      slots.push_back(key ? expressions.add(std::move(*key), d.relid, d.attnum)
-                          : expressions.add_unique(d.relid, d.attnum));
-    }
-    const auto texts = expressions.run(session_, kDefaultsQuery);
+  void finish_defaults(const Rows& rows) {
+    const auto texts = defaults_.texts(rows);
     // normalize_default depends on the text and the column's type only.
     std::unordered_map<std::string, std::string> normalized;
-    for (std::size_t i = 0; i < defaulted.size(); ++i) {
-      const Defaulted& d = defaulted[i];
-      const std::optional<std::string>& text = texts[slots[i]];
+    for (const Default& d : defaulted_) {
+      const std::optional<std::string>& text = texts[d.slot];
       if (!text) {
         continue;
       }
@@ -686,7 +718,7 @@ class Inspector {
         column.generated = normalize_expr(*text);
         continue;
       }
-      std::string key = std::to_string(slots[i]) + " " + column.type;
+      std::string key = std::to_string(d.slot) + " " + column.type;
       auto it = normalized.find(key);
       if (it == normalized.end()) {
         it = normalized.emplace(std::move(key), normalize_default(*text, column.type)).first;
@@ -695,27 +727,7 @@ class Inspector {
     }
   }
 
-  void read_constraints() {
-    const Rows rows = query(kConstraintsQuery);
-    // Foreign keys may reference tables that are not read (other schemas, excluded names).
-    std::vector<std::uint32_t> missing;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      const std::uint32_t ref = rows.oid(r, 12);
-      if (ref != 0 && table(rows.oid(r, 0)) != nullptr && !attributes_.contains(ref)) {
-        missing.push_back(ref);
-      }
-    }
-    if (!missing.empty()) {
-      read_attributes(missing);
-    }
-
-    struct PendingCheck {
-      state::Table* table;
-      std::size_t check;
-      std::size_t slot;
-    };
-    Distinct definitions;
-    std::vector<PendingCheck> checks;
+  void read_constraints(const Rows& rows) {
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::uint32_t relid = rows.oid(r, 0);
       state::Table* t = table(relid);
@@ -737,7 +749,15 @@ class Inspector {
         fk.name = std::move(name);
         fk.columns = std::move(columns);
         fk.ref_table = {std::string(rows.text(r, 6)), std::string(rows.text(r, 7))};
-        fk.ref_columns = attribute_names(rows.oid(r, 12), rows.text(r, 11));
+        // A referenced table that is not read (another schema, an excluded name) has its
+        // columns named by the second batch.
+        const std::uint32_t ref = rows.oid(r, 12);
+        if (attributes_.contains(ref)) {
+          fk.ref_columns = attribute_names(ref, rows.text(r, 11));
+        } else {
+          missing_attributes_.push_back(ref);
+          foreign_keys_.push_back({t, t->foreign_keys.size(), ref, std::string(rows.text(r, 11))});
+        }
         fk.on_update = fk_action(rows.text(r, 8));
         fk.on_delete = fk_action(rows.text(r, 9));
         fk.deferrable = deferrable;
@@ -752,17 +772,30 @@ class Inspector {
         if (key) {
           *key += valid ? " valid" : " not valid";
           *key += rows.flag(r, 15) ? " no inherit" : "";
-          slot = definitions.add(std::move(*key), oid, 0);
+          slot = checks_.add(std::move(*key), oid, 0);
         } else {
-          slot = definitions.add_unique(oid, 0);
+          slot = checks_.add_unique(oid, 0);
         }
-        checks.push_back({t, t->checks.size(), slot});
+        pending_checks_.push_back({t, t->checks.size(), slot});
         t->checks.push_back({std::move(name), {}, valid});
       }
     }
-    const auto texts = definitions.run(session_, kChecksQuery);
+    sort_unique(missing_attributes_);
+  }
+
+  void finish_foreign_keys(const Rows& rows) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      remember_attribute(rows.oid(r, 0), rows.oid(r, 1), std::string(rows.text(r, 2)), 0);
+    }
+    for (const PendingForeignKey& p : foreign_keys_) {
+      p.table->foreign_keys[p.foreign_key].ref_columns = attribute_names(p.ref, p.attnums);
+    }
+  }
+
+  void finish_checks(const Rows& rows) {
+    const auto texts = checks_.texts(rows);
     std::unordered_map<std::size_t, std::string> expressions;  // by slot
-    for (const PendingCheck& c : checks) {
+    for (const PendingCheck& c : pending_checks_) {
       auto it = expressions.find(c.slot);
       if (it == expressions.end()) {
         it = expressions.emplace(c.slot, check_expression(texts[c.slot].value_or(""))).first;
@@ -771,29 +804,7 @@ class Inspector {
     }
   }
 
-  void read_indexes() {
-    const Rows rows = query(kIndexesQuery);
-    struct PendingCollation {
-      state::Table* table;
-      std::size_t index;
-      std::size_t key;
-      std::uint32_t collation;
-    };
-    std::vector<PendingCollation> pending;
-    struct PendingOpclass {
-      state::Table* table;
-      std::size_t index;
-      std::size_t key;
-      std::uint32_t opclass;
-    };
-    std::vector<PendingOpclass> opclasses;
-    struct PendingPredicate {
-      state::Table* table;
-      std::size_t index;
-      std::size_t slot;
-    };
-    std::vector<PendingPredicate> predicates;
-    Distinct trees;
+  void read_indexes(const Rows& rows) {
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::uint32_t relid = rows.oid(r, 0);
       state::Table* t = table(relid);
@@ -812,8 +823,9 @@ class Inspector {
       if (!rows.is_null(r, 9)) {
         const std::int64_t oid = rows.oid(r, 13);
         auto key = tree_key(rows.text(r, 9), attributes(relid));
-        predicates.push_back({t, t->indexes.size(),
-                              key ? trees.add(std::move(*key), oid, 0) : trees.add_unique(oid, 0)});
+        predicates_pending_.push_back(
+            {t, t->indexes.size(),
+             key ? predicates_.add(std::move(*key), oid, 0) : predicates_.add_unique(oid, 0)});
       }
       const auto expressions = parse_text_array(rows.text(r, 10));
       const auto expression_collations = parse_text_array(rows.text(r, 11));
@@ -847,19 +859,21 @@ class Inspector {
         }
         const std::uint32_t collation = k < collations.size() ? collations[k] : 0;
         if (collation != 0 && collation != default_collation) {
-          pending.push_back({t, t->indexes.size(), index.keys.size(), collation});
+          index_collations_.push_back({t, t->indexes.size(), index.keys.size(), collation});
         }
         if (k < classes.size()) {
-          opclasses.push_back({t, t->indexes.size(), index.keys.size(), classes[k]});
+          opclasses_.push_back({t, t->indexes.size(), index.keys.size(), classes[k]});
         }
         index.keys.push_back(std::move(key));
       }
       t->indexes.push_back(std::move(index));
     }
+  }
 
-    const auto texts = trees.run(session_, kPredicatesQuery);
+  void finish_predicates(const Rows& rows) {
+    const auto texts = predicates_.texts(rows);
     std::unordered_map<std::size_t, std::string> normalized;  // by slot
-    for (const PendingPredicate& p : predicates) {
+    for (const PendingPredicate& p : predicates_pending_) {
       if (!texts[p.slot]) {
         continue;
       }
@@ -869,61 +883,63 @@ class Inspector {
       }
       p.table->indexes[p.index].where = it->second;
     }
+  }
 
-    // Operator classes are named only when they are not the default of their type.
-    if (!opclasses.empty()) {
-      std::vector<std::uint32_t> oids;
-      for (const auto& p : opclasses) {
-        oids.push_back(p.opclass);
-      }
-      std::sort(oids.begin(), oids.end());
-      oids.erase(std::unique(oids.begin(), oids.end()), oids.end());
-      const Rows classes = session_.query(substitute_oids(kOpclassesQuery, oids));
-      std::unordered_map<std::uint32_t, std::optional<std::string>> by_oid;
-      for (std::size_t r = 0; r < classes.size(); ++r) {
-        by_oid.emplace(classes.oid(r, 0), classes.flag(r, 2)
-                                              ? std::nullopt
-                                              : std::optional(std::string(classes.text(r, 1))));
-      }
-      for (const auto& p : opclasses) {
-        const auto it = by_oid.find(p.opclass);
-        if (it != by_oid.end()) {
-          p.table->indexes[p.index].keys[p.key].opclass = it->second;
-        }
-      }
-    }
-
-    if (pending.empty()) {
-      return;
-    }
+  // The distinct operator classes of the index keys.
+  std::vector<std::uint32_t> opclass_oids() const {
     std::vector<std::uint32_t> oids;
-    oids.reserve(pending.size());
-    for (const auto& p : pending) {
-      oids.push_back(p.collation);
+    oids.reserve(opclasses_.size());
+    for (const auto& p : opclasses_) {
+      oids.push_back(p.oid);
     }
-    const auto by_oid = collation_names(std::move(oids));
-    for (const auto& p : pending) {
-      const auto it = by_oid.find(p.collation);
+    sort_unique(oids);
+    return oids;
+  }
+
+  // Operator classes are named only when they are not the default of their type.
+  void finish_opclasses(const Rows& rows) {
+    std::unordered_map<std::uint32_t, std::optional<std::string>> by_oid;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      by_oid.emplace(rows.oid(r, 0),
+                     rows.flag(r, 2) ? std::nullopt : std::optional(std::string(rows.text(r, 1))));
+    }
+    for (const auto& p : opclasses_) {
+      const auto it = by_oid.find(p.oid);
       if (it != by_oid.end()) {
-        p.table->indexes[p.index].keys[p.key].collation = it->second;
+        p.table->indexes[p.index].keys[p.key].opclass = it->second;
       }
     }
   }
 
-  // The names of collations by oid ("C", "schema.name"); `oids` may repeat.
-  std::unordered_map<std::uint32_t, std::string> collation_names(std::vector<std::uint32_t> oids) {
-    std::sort(oids.begin(), oids.end());
-    oids.erase(std::unique(oids.begin(), oids.end()), oids.end());
+  // The names of the collations that differ from the default of their column's type or index
+  // key ("C", "schema.name"), in one query.
+  void finish_collations() {
+    for (const auto& p : index_collations_) {
+      collations_.push_back({&p.table->indexes[p.index].keys[p.key].collation, p.oid});
+    }
+    if (collations_.empty()) {
+      return;
+    }
+    std::vector<std::uint32_t> oids;
+    oids.reserve(collations_.size());
+    for (const auto& c : collations_) {
+      oids.push_back(c.oid);
+    }
+    sort_unique(oids);
     const Rows names = session_.query(substitute_oids(kCollationsQuery, oids));
     std::unordered_map<std::uint32_t, std::string> by_oid;
     for (std::size_t r = 0; r < names.size(); ++r) {
       by_oid.emplace(names.oid(r, 0), collation_name(names.text(r, 2), names.text(r, 1)));
     }
-    return by_oid;
+    for (const auto& c : collations_) {
+      const auto it = by_oid.find(c.oid);
+      if (it != by_oid.end()) {
+        *c.name = it->second;
+      }
+    }
   }
 
-  void read_enums() {
-    const Rows rows = query(kEnumsQuery);
+  void read_enums(const Rows& rows) {
     for (std::size_t r = 0; r < rows.size(); ++r) {
       state::QualifiedName name{std::string(rows.text(r, 0)), std::string(rows.text(r, 1))};
       if (skipped(name)) {
@@ -937,8 +953,7 @@ class Inspector {
     }
   }
 
-  void read_extensions() {
-    const Rows rows = session_.query(std::string(kExtensionsQuery));
+  void read_extensions(const Rows& rows) {
     for (std::size_t r = 0; r < rows.size(); ++r) {
       state::Extension extension;
       extension.name = std::string(rows.text(r, 0));
@@ -949,6 +964,46 @@ class Inspector {
       schema_.extensions.push_back(std::move(extension));
     }
   }
+
+  // What the first batch's rows leave for the second.
+  struct Typed {  // a column, its type's slot and its collation
+    state::Table* table;
+    std::size_t column;
+    std::size_t slot;
+    std::uint32_t collation;
+  };
+  struct Default {  // a column with a default or generation expression, and its slot
+    state::Table* table;
+    std::size_t column;
+    std::size_t slot;
+    bool generated;
+  };
+  struct PendingForeignKey {  // a foreign key to a table that is not read
+    state::Table* table;
+    std::size_t foreign_key;
+    std::uint32_t ref;
+    std::string attnums;
+  };
+  struct PendingCheck {
+    state::Table* table;
+    std::size_t check;
+    std::size_t slot;
+  };
+  struct PendingPredicate {
+    state::Table* table;
+    std::size_t index;
+    std::size_t slot;
+  };
+  struct IndexKeyOid {  // an index key's operator class or collation
+    state::Table* table;
+    std::size_t index;
+    std::size_t key;
+    std::uint32_t oid;
+  };
+  struct PendingCollation {
+    std::optional<std::string>* name;
+    std::uint32_t oid;
+  };
 
   Session& session_;
   const state::Settings& settings_;
@@ -961,6 +1016,19 @@ class Inspector {
   state::Table* last_table_ = nullptr;
   std::uint32_t last_attributes_oid_ = 0;
   std::vector<ColumnInfo>* last_attributes_ = nullptr;
+  Distinct types_;
+  std::vector<Typed> typed_;
+  Distinct defaults_;
+  std::vector<Default> defaulted_;
+  std::vector<std::uint32_t> missing_attributes_;
+  std::vector<PendingForeignKey> foreign_keys_;
+  Distinct checks_;
+  std::vector<PendingCheck> pending_checks_;
+  Distinct predicates_;
+  std::vector<PendingPredicate> predicates_pending_;
+  std::vector<IndexKeyOid> opclasses_;
+  std::vector<IndexKeyOid> index_collations_;
+  std::vector<PendingCollation> collations_;
 };
 
 }  // namespace

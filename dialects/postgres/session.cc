@@ -1,6 +1,9 @@
 #include "dialects/postgres/session.h"
 
 #include <charconv>
+#include <limits>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -203,11 +206,13 @@ Session::Session(const std::string& conninfo) {
 
 Session::~Session() = default;
 
-Rows Session::query(const std::string& sql) {
-  Rows rows;
+namespace {
+
+// Runs `work`, turning libpqxx's exceptions into DatabaseError for statement `sql`.
+template <typename Work>
+auto reporting(const std::string& sql, Work&& work) {
   try {
-    pqxx::nontransaction tx(impl_->connection);
-    rows.impl_->result = tx.exec(sql);
+    return work();
   } catch (const pqxx::sql_error& e) {
     throw DatabaseError(error_summary(e.what()), e.sqlstate(), sql);
   } catch (const pqxx::broken_connection& e) {
@@ -215,11 +220,54 @@ Rows Session::query(const std::string& sql) {
   } catch (const pqxx::pqxx_exception& e) {
     throw DatabaseError(error_summary(e.base().what()), {}, sql);
   }
+}
+
+}  // namespace
+
+Rows Session::query(const std::string& sql) {
+  Rows rows;
+  reporting(sql, [&] {
+    pqxx::nontransaction tx(impl_->connection);
+    rows.impl_->result = tx.exec(sql);
+  });
   return rows;
 }
 
 void Session::execute(const std::string& sql) {
   (void)query(sql);
+}
+
+// libpqxx's pipeline sends the queued queries as one string; each result is read as soon as
+// the server has sent it, the later queries running meanwhile.
+struct Batch::Impl {
+  explicit Impl(pqxx::connection& connection) : tx(connection), pipeline(tx) {
+    pipeline.retain(std::numeric_limits<int>::max());  // nothing goes out before send()
+  }
+  pqxx::nontransaction tx;
+  pqxx::pipeline pipeline;
+  std::vector<std::pair<pqxx::pipeline::query_id, std::string>> queries;  // by number
+};
+
+Batch::Batch(Session& session)
+    : impl_(reporting("", [&] { return std::make_unique<Impl>(session.impl_->connection); })) {}
+
+Batch::~Batch() = default;
+
+std::size_t Batch::add(const std::string& sql) {
+  impl_->queries.emplace_back(reporting(sql, [&] { return impl_->pipeline.insert(sql); }), sql);
+  return impl_->queries.size() - 1;
+}
+
+void Batch::send() {
+  reporting(impl_->queries.empty() ? std::string() : impl_->queries.back().second,
+            [&] { impl_->pipeline.resume(); });
+}
+
+Rows Batch::take(std::size_t n) {
+  const auto& [id, sql] = impl_->queries.at(n);
+  Rows rows;
+  reporting(sql, [&] { rows.impl_->result = impl_->pipeline.retrieve(id); });
+  return rows;
 }
 
 }  // namespace keel::dialects::postgres

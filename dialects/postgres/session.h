@@ -39,6 +39,7 @@ class Rows {
 
  private:
   friend class Session;
+  friend class Batch;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -59,6 +60,32 @@ class Session {
   Rows query(const std::string& sql);
   /// Runs `sql` (one statement or a script) and discards any rows.
   void execute(const std::string& sql);
+
+ private:
+  friend class Batch;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Queries sent to the server together: it runs them one after the other while the caller
+/// reads each result in turn, so that neither waits for the other between two queries. Results
+/// are taken in the order the queries were added. While a batch lives, its session runs
+/// nothing else.
+class Batch {
+ public:
+  explicit Batch(Session& session);
+  ~Batch();
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+  Batch(Batch&&) = delete;
+  Batch& operator=(Batch&&) = delete;
+
+  /// Queues one statement (without a trailing semicolon); returns its number for take().
+  std::size_t add(const std::string& sql);
+  /// Sends the queries queued since the last send.
+  void send();
+  /// The rows of query `n`, waiting for them; throws DatabaseError as Session::query does.
+  Rows take(std::size_t n);
 
  private:
   struct Impl;

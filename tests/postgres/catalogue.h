@@ -262,12 +262,14 @@ CREATE SCHEMA keel;
 CREATE SCHEMA keel_trash;
 CREATE TABLE app.users (id int PRIMARY KEY);
 CREATE TABLE app.alembic_version (version_num varchar(32) NOT NULL);
-CREATE TABLE app.tmp_import_1 (x int);
+CREATE TABLE app.tmp_import_1 (x int, y int, UNIQUE (y, x));
 CREATE TABLE app.keel_revisions (id int);
-CREATE TABLE app.sessions (id int PRIMARY KEY, user_id int REFERENCES app.users);
+CREATE TABLE other.ignored (id int, code text UNIQUE);
+CREATE TABLE app.sessions (id int PRIMARY KEY, user_id int REFERENCES app.users,
+  code text REFERENCES other.ignored (code), x int, y int,
+  FOREIGN KEY (x, y) REFERENCES app.tmp_import_1 (x, y));
 CREATE TYPE app.tmp_kind AS ENUM ('a');
 CREATE VIEW app.tmp_view AS SELECT 1 AS one;
-CREATE TABLE other.ignored (id int);
 CREATE TABLE keel.revisions (id int);
 CREATE TABLE keel_trash.old_users (id int);
 CREATE TABLE public.also_ignored (id int);

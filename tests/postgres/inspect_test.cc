@@ -518,7 +518,17 @@ TEST_CASE("only managed schemas are read, without excluded and keel-owned object
   CHECK(tables == std::vector<QualifiedName>{{"app", "sessions"}, {"app", "users"}});
   CHECK(live.schema.enums.empty());
   CHECK(live.schema.views.empty());
-  CHECK(live.table("app", "sessions").foreign_keys[0].ref_table == QualifiedName{"app", "users"});
+  // Foreign keys to tables that are not read (another schema, an excluded name) still name
+  // the referenced columns, in the key's order.
+  const auto& keys = live.table("app", "sessions").foreign_keys;
+  REQUIRE(keys.size() == 3);
+  CHECK(keys[0].ref_table == QualifiedName{"other", "ignored"});
+  CHECK(keys[0].ref_columns == std::vector<std::string>{"code"});
+  CHECK(keys[1].ref_table == QualifiedName{"app", "users"});
+  CHECK(keys[1].ref_columns == std::vector<std::string>{"id"});
+  CHECK(keys[2].ref_table == QualifiedName{"app", "tmp_import_1"});
+  CHECK(keys[2].columns == std::vector<std::string>{"x", "y"});
+  CHECK(keys[2].ref_columns == std::vector<std::string>{"x", "y"});
 
   // Without a schema list every non-system schema is read, still without keel's own.
   keel::state::Settings all;

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "dialects/dialect.h"
+#include "dialects/postgres/session.h"
 #include "tests/support/pg.h"
 
 using keel::dialects::DatabaseError;
@@ -91,4 +92,41 @@ TEST_CASE("inspect leaves the session's search_path and transaction state alone"
   conn->execute_script("CREATE TABLE after_inspect (id int)");  // lands in public, committed
   auto other = db.open();
   CHECK(other->inspect({}).tables.count({"public", "after_inspect"}) == 1);
+}
+
+TEST_CASE("a batch gives each query's rows in turn, and a failing query is an error of its own",
+          "[postgres]") {
+  using keel::dialects::postgres::Batch;
+  using keel::dialects::postgres::Rows;
+  using keel::dialects::postgres::Session;
+  const PgTestDatabase db;
+  Session session(db.url());
+  {
+    Batch batch(session);
+    const std::size_t one = batch.add("SELECT 1");
+    const std::size_t three = batch.add("SELECT x FROM generate_series(1, 3) x");
+    batch.send();
+    CHECK(batch.take(one).text(0, 0) == "1");
+    const Rows rows = batch.take(three);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows.text(2, 0) == "3");
+  }
+  {
+    Batch batch(session);
+    const std::size_t fine = batch.add("SELECT 1");
+    const std::size_t failing = batch.add("SELECT 1 / 0");
+    (void)batch.add("SELECT 2");
+    batch.send();
+    CHECK(batch.take(fine).text(0, 0) == "1");
+    try {
+      (void)batch.take(failing);
+      FAIL("no error");
+    } catch (const DatabaseError& e) {
+      CHECK(std::string(e.what()) == "division by zero");
+      CHECK(e.sqlstate() == "22012");
+      CHECK(e.statement() == "SELECT 1 / 0");
+    }
+  }
+  // The session is usable afterwards.
+  CHECK(session.query("SELECT 3").text(0, 0) == "3");
 }

@@ -264,9 +264,9 @@ void Batch::send() {
 }
 
 Rows Batch::take(std::size_t n) {
-  const auto& [id, sql] = impl_->queries.at(n);
+  const auto& query = impl_->queries.at(n);
   Rows rows;
-  reporting(sql, [&] { rows.impl_->result = impl_->pipeline.retrieve(id); });
+  reporting(query.second, [&] { rows.impl_->result = impl_->pipeline.retrieve(query.first); });
   return rows;
 }
 

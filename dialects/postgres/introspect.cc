@@ -229,6 +229,15 @@ std::string substitute_oids(std::string_view query, const std::vector<std::uint3
   return out;
 }
 
+// substitute_oids, or nullopt when there is no oid to ask about.
+std::optional<std::string> oids_query(std::string_view query,
+                                      const std::vector<std::uint32_t>& oids) {
+  if (oids.empty()) {
+    return std::nullopt;
+  }
+  return substitute_oids(query, oids);
+}
+
 // A collation as Column::collation and IndexKey::collation hold it: "C", or "schema.name"
 // outside pg_catalog.
 std::string collation_name(std::string_view schema, std::string_view name) {
@@ -489,17 +498,12 @@ class Inspector {
     }
     {
       Batch batch(session_);
-      const Queued attributes(
-          batch, missing_attributes_.empty()
-                     ? std::nullopt
-                     : std::optional(substitute_oids(kAttributesQuery, missing_attributes_)));
+      const Queued attributes(batch, oids_query(kAttributesQuery, missing_attributes_));
       const Queued types(batch, types_.sql(kTypesQuery));
       const Queued defaults(batch, defaults_.sql(kDefaultsQuery));
       const Queued checks(batch, checks_.sql(kChecksQuery));
       const Queued predicates(batch, predicates_.sql(kPredicatesQuery));
-      const Queued opclasses(batch, opclasses_.empty() ? std::nullopt
-                                                       : std::optional(substitute_oids(
-                                                             kOpclassesQuery, opclass_oids())));
+      const Queued opclasses(batch, oids_query(kOpclassesQuery, opclass_oids()));
       batch.send();
       finish_foreign_keys(attributes.take(batch));
       finish_types(types.take(batch));
